@@ -1,0 +1,201 @@
+"""Command-line interface ``curriculum`` — a thin layer over :mod:`curriculum.services`.
+
+Exit codes: 0 success (an infeasible plan is a successful answer), 2 bad input (one line naming
+the file and field), 1 internal failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import Progress
+
+from curriculum.errors import CurriculumError, InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Personalised training pathways toward industrial jobs, grounded in a module catalogue.")
+import_app = typer.Typer(no_args_is_help=True, help="Import official ESCO / ROME 4.0 downloads into the knowledge base.")
+kb_app = typer.Typer(no_args_is_help=True, help="Curate the knowledge base.")
+app.add_typer(import_app, name="import")
+app.add_typer(kb_app, name="kb")
+
+
+class Fmt(str, Enum):
+    json = "json"
+    markdown = "markdown"
+    text = "text"
+
+
+KbOpt = Annotated[Optional[Path], typer.Option("--kb", help="knowledge base folder (default: shipped)")]
+
+
+def _workspace(kb: Path | None):
+    from curriculum.services import Workspace
+    from curriculum.settings import Settings
+
+    return Workspace.open(Settings.from_env(kb_dir=kb))
+
+
+def _fail(exc: Exception, code: int) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code)
+
+
+def _run(fn):
+    try:
+        return fn()
+    except InputError as exc:
+        _fail(exc, 2)
+    except CurriculumError as exc:
+        _fail(exc, 1)
+
+
+def _progress(label: str):
+    bar = Progress(transient=True, disable=not sys.stderr.isatty())
+    task = {}
+
+    def update(done: int, total: int) -> None:
+        if label not in task:
+            task[label] = bar.add_task(label, total=total)
+        bar.update(task[label], completed=done, total=total)
+    return bar, update
+
+
+@app.command()
+def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner profile YAML")],
+         job: Annotated[Optional[str], typer.Option("--job", help="rome:CODE, esco:URI or job id (overrides the profile)")] = None,
+         fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+         out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
+         kb: KbOpt = None) -> None:
+    """Plan a learner's pathway toward a target job."""
+    from curriculum.exports import path_to_json, path_to_markdown
+    from curriculum.learners import load_learner
+
+    def go():
+        profile = load_learner(learner)
+        path = _workspace(kb).plan(profile, job, file=str(learner))
+        text = path_to_json(path) if fmt == Fmt.json else path_to_markdown(path)
+        if out:
+            out.write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {out}", err=True)
+        else:
+            typer.echo(text)
+    _run(go)
+
+
+@app.command()
+def index(kb: KbOpt = None) -> None:
+    """Embed the catalogue into Chroma (incremental: only changed modules are re-embedded)."""
+    def go():
+        ws = _workspace(kb)
+        bar, update = _progress("embedding")
+        with bar:
+            reports = ws.build_index(update)
+        for r in reports:
+            typer.echo(f"{r.collection}: +{r.added} added, ~{r.updated} updated, -{r.removed} removed, "
+                       f"{r.unchanged} unchanged in {r.seconds:.1f} s")
+        where = (f"server {ws.settings.chroma_host}:{ws.settings.chroma_port}" if ws.settings.chroma_host
+                 else str(ws.settings.chroma_path))
+        typer.echo(f"index: {where}")
+    _run(go)
+
+
+@app.command()
+def modules(fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text, kb: KbOpt = None) -> None:
+    """List the catalogue's modules."""
+    def go():
+        ws = _workspace(kb)
+        mods = list(ws.catalogue.modules.values())
+        if fmt == Fmt.json:
+            typer.echo(json.dumps([m.model_dump(mode="json") for m in mods], ensure_ascii=False, indent=2))
+        else:
+            for m in mods:
+                typer.echo(f"{m.id:45} {m.duration_hours:6g} h {m.cost_eur:8,.0f} EUR  {m.modality.value:9} {m.title}")
+    _run(go)
+
+
+@app.command()
+def jobs(fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text, kb: KbOpt = None) -> None:
+    """List the target jobs."""
+    def go():
+        ws = _workspace(kb)
+        if fmt == Fmt.json:
+            typer.echo(json.dumps([j.model_dump(mode="json") for j in ws.catalogue.jobs.values()],
+                                  ensure_ascii=False, indent=2))
+        else:
+            for j in ws.catalogue.jobs.values():
+                typer.echo(f"{j.id:48} {j.rome_code or '-':6} {j.title}")
+    _run(go)
+
+
+def _import(kind: str, directory: Path, kb: Path | None) -> None:
+    from curriculum.knowledge import importers
+    from curriculum.settings import Settings
+
+    def go():
+        if not directory.is_dir():
+            raise InputError("folder not found", file=str(directory))
+        bar, update = _progress(f"reading {kind}")
+        with bar:
+            result = (importers.import_esco if kind == "esco" else importers.import_rome)(directory, update)
+        counts = importers.write_import(result, Settings.from_env(kb_dir=kb).kb_dir)
+        for issue in result.issues[:50]:
+            typer.echo(f"warning: {issue}", err=True)
+        typer.echo(json.dumps({**counts, "issues": len(result.issues)}))
+    _run(go)
+
+
+@import_app.command("esco")
+def import_esco(directory: Path, kb: KbOpt = None) -> None:
+    """Import ESCO CSV downloads (skills, occupations, relations) as taxonomy entries and jobs."""
+    _import("esco", directory, kb)
+
+
+@import_app.command("rome")
+def import_rome(directory: Path, kb: KbOpt = None) -> None:
+    """Import ROME 4.0 CSV downloads (fiches, compétences, savoirs) as jobs and taxonomy entries."""
+    _import("rome", directory, kb)
+
+
+@kb_app.command("validate")
+def kb_validate(path: Annotated[Optional[Path], typer.Argument()] = None,
+                fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text) -> None:
+    """Validate the knowledge base; exit 2 when there are errors."""
+    from curriculum.knowledge.validate import validate_kb
+    from curriculum.settings import Settings
+
+    def go():
+        report = validate_kb(path or Settings.from_env().kb_dir)
+        if fmt == Fmt.json:
+            typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            for e in report["errors"]:
+                typer.echo(f"{e['file']}:{e['line'] or '-'}: {e['field'] or '-'}: {e['message']}")
+            typer.echo(f"checked {report['checked']} files, {len(report['errors'])} error(s)")
+        if report["errors"]:
+            raise typer.Exit(2)
+    _run(go)
+
+
+@app.command()
+def ui(port: int = 8501) -> None:
+    """Start the Streamlit app."""
+    import subprocess
+
+    app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_path),
+                                      "--server.port", str(port), "--server.headless", "true"]))
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

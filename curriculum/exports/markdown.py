@@ -1,0 +1,52 @@
+"""Learning path as a Markdown document a learner can hand to a funder."""
+
+from __future__ import annotations
+
+from curriculum.models import LearningPath
+
+H = {
+    "fr": dict(title="Parcours de formation", job="Métier visé", total="Total", hours="heures", cost="coût",
+               steps="Étapes", none="Aucun module nécessaire.", uncovered="Compétences non couvertes",
+               feasible="Réalisable dans vos contraintes", infeasible="Hors contraintes", warnings="Avertissements",
+               cols="| # | Module | Modalité | Lieu | Dates | Heures | Coût (EUR) | Certification |",
+               skipped="Compétences déjà maîtrisées (non retravaillées)"),
+    "en": dict(title="Training pathway", job="Target job", total="Total", hours="hours", cost="cost",
+               steps="Steps", none="No module needed.", uncovered="Uncovered skills",
+               feasible="Fits your constraints", infeasible="Breaks your constraints", warnings="Warnings",
+               cols="| # | Module | Modality | Place | Dates | Hours | Cost (EUR) | Certification |",
+               skipped="Skills already mastered (skipped)"),
+}
+
+
+def path_to_markdown(path: LearningPath) -> str:
+    """Render ``path`` as Markdown (headings, a table of steps, rationales, uncovered skills)."""
+    h = H.get(path.language, H["en"])
+    job = path.target_job
+    lines = [f"# {h['title']} — {path.learner_id}", "",
+             f"**{h['job']}**: {job.title}" + (f" (ROME {job.rome_code})" if job.rome_code else ""), "",
+             path.summary, "",
+             f"**{h['total']}**: {path.total_hours:g} {h['hours']}, {path.total_cost_eur:,.2f} EUR — "
+             + (h["feasible"] if path.feasible else h["infeasible"]), ""]
+    if path.infeasibility:
+        lines += ["```", *(f"{k}: {v}" for k, v in path.infeasibility.items()), "```", ""]
+    lines += [f"## {h['steps']}", ""]
+    if not path.steps:
+        lines += [h["none"], ""]
+    else:
+        lines += [h["cols"], "|---|---|---|---|---|---|---|---|"]
+        for k, s in enumerate(path.steps, 1):
+            lines.append(f"| {k} | {s.title} (`{s.module_id}`) | {s.modality.value} | {s.place or '—'} | "
+                         f"{s.start} → {s.end} | {s.hours:g} | {s.cost_eur:,.2f} | {s.certification or '—'} |")
+        lines.append("")
+        for k, s in enumerate(path.steps, 1):
+            lines += [f"{k}. **{s.title}** — {s.rationale}" + (f" *({s.provider})*" if s.provider else "")]
+        lines.append("")
+    if path.skipped_skills:
+        lines += [f"## {h['skipped']}", ""] + [f"- {s['label']} ({s['held_level']}/{s['required_level']})"
+                                                for s in path.skipped_skills] + [""]
+    if path.uncovered_skills:
+        lines += [f"## {h['uncovered']}", ""] + [f"- {u.label or u.skill}: {u.reason}" for u in path.uncovered_skills] + [""]
+    if path.warnings:
+        lines += [f"## {h['warnings']}", ""] + [f"- {w}" for w in path.warnings] + [""]
+    lines.append("_Demonstration catalogue: providers, dates and prices are illustrative._")
+    return "\n".join(lines) + "\n"

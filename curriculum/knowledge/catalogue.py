@@ -1,0 +1,157 @@
+"""Load and validate the knowledge base: modules (Markdown + YAML front matter), jobs, taxonomy.
+
+A bad file never stops the others: :func:`load_catalogue` returns the valid records plus one
+:class:`KnowledgeBaseError` per problem (file, line, field). ``strict=True`` raises the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+from pydantic import ValidationError
+
+from curriculum.errors import KnowledgeBaseError
+from curriculum.knowledge.yaml_lines import line_of, yaml_error_line
+from curriculum.models import Job, Module, TaxonomySkill
+
+
+@dataclass
+class Catalogue:
+    """The loaded knowledge base.
+
+    Attributes
+    ----------
+    modules : dict[str, Module]   module id → module
+    jobs : dict[str, Job]         job id → job
+    taxonomy : dict[str, TaxonomySkill]  skill id → entry
+    issues : list[KnowledgeBaseError]    every problem met while loading
+    """
+
+    modules: dict[str, Module] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    taxonomy: dict[str, TaxonomySkill] = field(default_factory=dict)
+    issues: list[KnowledgeBaseError] = field(default_factory=list)
+    root: Path | None = None
+
+    def skill_label(self, skill: str, language: str = "en") -> str:
+        """Human label of a skill id (falls back to the id)."""
+        entry = self.taxonomy.get(skill)
+        return entry.label(language) if entry else skill
+
+    def find_job(self, ref: str) -> Job | None:
+        """Job by ``rome:CODE``, ``esco:URI``, bare ROME code, ESCO URI or job id."""
+        ref = ref.strip()
+        if ref.startswith("rome:"):
+            code = ref[5:].upper()
+            return next((j for j in self.jobs.values() if j.rome_code == code), None)
+        if ref.startswith("esco:"):
+            uri = ref[5:]
+            return next((j for j in self.jobs.values() if j.esco_uri == uri), None)
+        if ref in self.jobs:
+            return self.jobs[ref]
+        return next((j for j in self.jobs.values() if ref in (j.rome_code, j.esco_uri)), None)
+
+
+def _validation_issues(exc: ValidationError, file: Path, text: str, offset: int) -> list[KnowledgeBaseError]:
+    out = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if p != "__root__"]
+        out.append(KnowledgeBaseError(err["msg"], file=str(file), field=".".join(map(str, loc)) or None,
+                                      line=line_of(text, loc, offset=offset)))
+    return out
+
+
+def load_module_file(path: Path) -> Module:
+    """Parse and validate one module file.
+
+    Raises
+    ------
+    KnowledgeBaseError
+        On YAML syntax errors or schema violations (first problem; see :func:`module_file_issues`).
+    """
+    module, issues = _load_module(path)
+    if issues:
+        raise issues[0]
+    assert module is not None
+    return module
+
+
+def _load_module(path: Path) -> tuple[Module | None, list[KnowledgeBaseError]]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [KnowledgeBaseError(f"cannot read file: {exc}", file=str(path))]
+    if not raw.lstrip().startswith("---"):
+        return None, [KnowledgeBaseError("missing YAML front matter (file must start with ---)", file=str(path), line=1)]
+    front = raw.split("---", 2)[1] if raw.count("---") >= 2 else ""
+    try:
+        post = frontmatter.loads(raw)
+    except yaml.YAMLError as exc:
+        return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+                                         line=yaml_error_line(exc, offset=1))]
+    if not isinstance(post.metadata, dict) or not post.metadata:
+        return None, [KnowledgeBaseError("front matter is empty or not a mapping", file=str(path), line=1)]
+    try:
+        module = Module.model_validate({**post.metadata, "body": post.content})
+    except ValidationError as exc:
+        return None, _validation_issues(exc, path, front, offset=1)
+    if module.id != path.stem:
+        return module, [KnowledgeBaseError(f"id {module.id!r} differs from file name {path.stem!r}",
+                                           file=str(path), field="id", line=line_of(front, ["id"], offset=1))]
+    return module, []
+
+
+def _load_job(path: Path) -> tuple[Job | None, list[KnowledgeBaseError]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+                                         line=yaml_error_line(exc))]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [KnowledgeBaseError(f"cannot read file: {exc}", file=str(path))]
+    try:
+        return Job.model_validate(data), []
+    except ValidationError as exc:
+        return None, _validation_issues(exc, path, text, offset=0)
+
+
+def load_catalogue(kb_dir: Path, *, strict: bool = False) -> Catalogue:
+    """Load ``kb_dir`` (``modules/*.md``, ``jobs/*.yaml``, ``taxonomy.yaml``).
+
+    Raises
+    ------
+    KnowledgeBaseError
+        With ``strict=True``, the first problem; also when ``kb_dir`` does not exist.
+    """
+    from curriculum.knowledge.taxonomy import load_taxonomy
+
+    kb_dir = Path(kb_dir)
+    if not kb_dir.is_dir():
+        raise KnowledgeBaseError("knowledge base folder not found", file=str(kb_dir))
+    cat = Catalogue(root=kb_dir)
+    tax_path = kb_dir / "taxonomy.yaml"
+    if tax_path.exists():
+        try:
+            cat.taxonomy = load_taxonomy(tax_path)
+        except KnowledgeBaseError as exc:
+            cat.issues.append(exc)
+    for path in sorted((kb_dir / "modules").glob("*.md")):
+        module, issues = _load_module(path)
+        cat.issues.extend(issues)
+        if module is not None and not issues:
+            if module.id in cat.modules:
+                cat.issues.append(KnowledgeBaseError(f"duplicate module id {module.id!r}", file=str(path), field="id"))
+                continue
+            cat.modules[module.id] = module
+    for path in sorted((kb_dir / "jobs").glob("*.y*ml")):
+        job, issues = _load_job(path)
+        cat.issues.extend(issues)
+        if job is not None and not issues:
+            cat.jobs[job.id] = job
+    if strict and cat.issues:
+        raise cat.issues[0]
+    return cat

@@ -1,0 +1,241 @@
+"""Assemble a learner's pathway: map skills, analyse gaps, select, order, schedule, explain.
+
+This is the deterministic planner: whatever proposes modules (this code, or an LLM chain), the path
+that leaves here holds only catalogue modules, meets every prerequisite in order, and either
+respects hours, deadline, budget and travel radius or says which limit it breaks and by how much.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass
+
+from curriculum.errors import InputError
+from curriculum.generation import narrative
+from curriculum.geo import resolve_city
+from curriculum.knowledge.catalogue import Catalogue
+from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
+from curriculum.planner.certifications import held_codes
+from curriculum.planner.eligibility import Eligibility, assess
+from curriculum.planner.gaps import GapAnalysis, analyse_gaps
+from curriculum.planner.schedule import order_modules, schedule
+from curriculum.planner.select import SelectionProblem, SelectionResult, solve_selection
+from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
+
+
+@dataclass
+class MappedProfile:
+    """Learner skills after mapping: ``held`` skill id → level, and every mapping decision."""
+
+    held: dict[str, int]
+    matches: list[tuple[SkillMatch, int]]
+
+
+def map_profile(learner: LearnerProfile, mapper: SkillMapper) -> MappedProfile:
+    """Map each held skill (label or URI) to the taxonomy; keep the highest level per skill."""
+    held: dict[str, int] = {}
+    matches = []
+    for item in learner.skills:
+        match = mapper.map_uri(item.uri, learner.language) if item.uri else mapper.map_label(item.label or "", learner.language)
+        matches.append((match, item.level))
+        if match.skill:
+            held[match.skill] = max(held.get(match.skill, 0), item.level)
+    return MappedProfile(held, matches)
+
+
+def learner_home(learner: LearnerProfile, cache_dir: str | None = None, file: str | None = None) -> tuple[float, float]:
+    """(lat, lon) of the learner: given coordinates, else the city resolved offline."""
+    loc = learner.location
+    if loc.lat is not None and loc.lon is not None:
+        return loc.lat, loc.lon
+    return resolve_city(loc.city, loc.postcode, cache_dir=cache_dir, file=file)
+
+
+def resolve_job(catalogue: Catalogue, ref: str | None, file: str | None = None) -> Job:
+    """The job named by ``ref``. Raises :class:`InputError` (field ``target_job``) if unknown."""
+    if not ref:
+        raise InputError("no target job: set target_job in the profile or pass --job", file=file, field="target_job")
+    job = catalogue.find_job(ref)
+    if job is None:
+        raise InputError(f"unknown job {ref!r}; see `curriculum jobs`", file=file, field="target_job")
+    return job
+
+
+def _uncoverable_reason(skill: str, level: int, cat: Catalogue, elig: dict[str, Eligibility]) -> str:
+    teachers = [m for m in cat.modules.values() if m.teaches(skill) >= level]
+    if not teachers:
+        return f"no module in the catalogue teaches this skill at level {level}"
+    reasons = sorted({elig[m.id].reason for m in teachers if not elig[m.id].ok})
+    return "no reachable module: " + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in teachers[:3]) if reasons else \
+        "modules teaching it need prerequisites no reachable module teaches"
+
+
+def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
+                 cache_dir: str | None = None, file: str | None = None,
+                 time_limit: float = 10.0) -> LearningPath:
+    """Plan a pathway for ``learner`` toward ``job`` with the deterministic planner.
+
+    Returns a :class:`LearningPath` (``feasible`` False with numbers when a limit is broken).
+
+    Raises
+    ------
+    InputError
+        When the learner's location cannot be resolved.
+    """
+    started = time.perf_counter()
+    lang = learner.language
+    home = learner_home(learner, cache_dir, file)
+    mapped = map_profile(learner, mapper)
+    certs = held_codes(learner.certifications)
+    gaps = analyse_gaps(job, mapped.held, certs)
+    warnings: list[str] = [f"skill {m.query!r} could not be mapped to the taxonomy (best guess "
+                           f"{m.label!r} at {m.confidence:.2f}); it is ignored" for m, _ in mapped.matches if not m.skill]
+    if learner.budget_eur == 0:
+        warnings.append("budget_eur is 0: read as funded (no budget cap)")
+    base = dict(
+        learner_id=learner.id, language=lang,
+        target_job=TargetJobRef(id=job.id, title=job.title_fr if lang == "fr" and job.title_fr else job.title,
+                                rome_code=job.rome_code, esco_uri=job.esco_uri),
+        learner_location={"city": learner.location.city, "postcode": learner.location.postcode,
+                          "lat": round(home[0], 5), "lon": round(home[1], 5)},
+        start_skills=dict(sorted(mapped.held.items())),
+        skill_mapping=[{**m.as_dict(), "level": lvl} for m, lvl in mapped.matches],
+        certifications_held=sorted(certs), hours_available=learner.hours_available,
+    )
+    skipped = [{"skill": s, "label": catalogue.skill_label(s, lang), "held_level": lvl,
+                "required_level": next(r.level for r in job.required_skills if r.skill == s)}
+               for s, lvl in gaps.met.items()]
+    if gaps.empty:
+        optional = [UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang), required_level=g.required,
+                                   essential=False, reason="optional skill for this job; not needed to qualify")
+                    for g in gaps.skill_gaps]
+        return LearningPath(**base, steps=[], covered_skills=sorted(gaps.met), uncovered_skills=optional,
+                            skipped_skills=skipped, total_hours=0, total_cost_eur=0, feasible=True,
+                            already_qualified=True, summary=narrative.qualified_summary(lang, base["target_job"].title),
+                            warnings=warnings, provenance=_provenance(started))
+
+    elig = {m.id: assess(m, learner, home) for m in catalogue.modules.values()}
+    usable = {i: catalogue.modules[i] for i, e in elig.items() if e.ok}
+    uncovered: list[UncoveredSkill] = []
+    to_cover: list[tuple[str, int]] = []
+    for g in gaps.essential_gaps:
+        if solve_selection(SelectionProblem(usable, [(g.skill, g.required)], [], mapped.held), time_limit).found:
+            to_cover.append((g.skill, g.required))
+        else:
+            uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
+                                            required_level=g.required, essential=True,
+                                            reason=_uncoverable_reason(g.skill, g.required, catalogue, elig)))
+    cert_todo, cert_missing = [], []
+    for code in gaps.certification_gaps:
+        (cert_todo if solve_selection(SelectionProblem(usable, [], [code], mapped.held), time_limit).found
+         else cert_missing).append(code)
+    for code in cert_missing:
+        uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
+                                        reason=f"no reachable module awards the mandatory certification {code}"))
+
+    problem = SelectionProblem(usable, to_cover, cert_todo, mapped.held,
+                               preferred={i: e.preferred for i, e in elig.items()},
+                               distance_km={i: e.distance_km or 0.0 for i, e in elig.items()},
+                               hours_cap=learner.hours_available, budget_cap=learner.budget_cap)
+    result = solve_selection(problem, time_limit)
+    infeasibility: dict | None = None
+    if not result.found:
+        problem.hours_cap = problem.budget_cap = None
+        result = solve_selection(problem, time_limit)
+        infeasibility = _limits_broken(result, learner)
+    steps, levels = _steps(result, catalogue, learner, elig, mapped.held, gaps, job)
+    if steps and steps[-1].end > learner.deadline:
+        late = (steps[-1].end - learner.deadline).days
+        infeasibility = infeasibility or {}
+        infeasibility.update(deadline=str(learner.deadline), planned_end=str(steps[-1].end), days_late=late,
+                             weeks_missing=max(infeasibility.get("weeks_missing", 0), math.ceil(late / 7)))
+        infeasibility.setdefault("limits_broken", []).append("deadline")
+    if any(s.session and s.session.get("conflict") for s in steps):
+        warnings.append("a session could not be taken in order after the previous step; dates overlap")
+
+    for g in gaps.skill_gaps:
+        if not g.essential and levels.get(g.skill, 0) < g.required:
+            uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
+                                            required_level=g.required, essential=False,
+                                            reason="optional skill for this job; left out to keep the path short"))
+    if [u for u in uncovered if u.essential]:
+        infeasibility = infeasibility or {}
+        infeasibility["skills_unreachable"] = [u.skill for u in uncovered if u.essential]
+        infeasibility.setdefault("limits_broken", []).append("coverage")
+    non_pref = [s.module_id for s in steps if not elig[s.module_id].preferred]
+    if non_pref:
+        warnings.append("outside your preferred modalities (no preferred alternative): " + ", ".join(non_pref))
+    total_h = round(sum(s.hours for s in steps), 1)
+    total_c = round(sum(s.cost_eur for s in steps), 2)
+    why = None
+    if infeasibility:
+        why = ", ".join(infeasibility.get("limits_broken", []))
+    obtained = sorted({s.certification for s in steps if s.certification})
+    covered = sorted(s for s, lvl in levels.items()
+                     if any(r.skill == s and lvl >= r.level for r in job.required_skills))
+    return LearningPath(**base, steps=steps, covered_skills=covered, uncovered_skills=uncovered, skipped_skills=skipped,
+                        certifications_obtained=obtained, total_hours=total_h, total_cost_eur=total_c,
+                        feasible=infeasibility is None, infeasibility=infeasibility,
+                        summary=narrative.path_summary(lang, base["target_job"].title, len(steps), total_h, total_c,
+                                                       len(skipped), why),
+                        warnings=warnings, provenance=_provenance(started))
+
+
+def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
+    out: dict = {"limits_broken": []}
+    if not result.found:
+        out["limits_broken"].append("coverage")
+        return out
+    hours_missing = round(result.hours - learner.hours_available, 1)
+    if hours_missing > 0:
+        out["limits_broken"].append("hours")
+        out.update(hours_needed=result.hours, hours_available=learner.hours_available, hours_missing=hours_missing,
+                   weeks_missing=math.ceil(hours_missing / learner.hours_per_week),
+                   hours_per_week_needed=round(result.hours / max(learner.weeks_available, 1e-9), 1))
+    cap = learner.budget_cap
+    if cap is not None and result.cost_eur > cap:
+        out["limits_broken"].append("budget")
+        out.update(budget_needed_eur=result.cost_eur, budget_eur=cap, budget_missing_eur=round(result.cost_eur - cap, 2))
+    return out
+
+
+def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, elig: dict[str, Eligibility],
+           held: dict[str, int], gaps: GapAnalysis, job: Job) -> tuple[list[Step], dict[str, int]]:
+    modules = [cat.modules[i] for i in result.order]
+    ordered = order_modules(modules, held)
+    planned = schedule(ordered, elig, learner.start, learner.hours_per_week)
+    gap_levels = {g.skill: g.required for g in gaps.skill_gaps}
+    levels = dict(held)
+    steps = []
+    for k, item in enumerate(planned):
+        m = item.module
+        covers = [o.skill for o in m.outcomes if o.skill in gap_levels and o.level >= gap_levels[o.skill]
+                  and levels.get(o.skill, 0) < gap_levels[o.skill]]
+        cert = m.certification.code if m.certification else None
+        needed_by = [later.module.title for later in planned[k + 1:]
+                     if any(levels.get(p.skill, 0) < p.level <= m.teaches(p.skill) for p in later.module.prerequisites.skills)
+                     or m.id in later.module.prerequisites.modules]
+        for o in m.outcomes:
+            levels[o.skill] = max(levels.get(o.skill, 0), o.level)
+        e = elig[m.id]
+        city = item.session.place if item.session and item.session.place else (e.place.city if e.place else None)
+        steps.append(Step(
+            module_id=m.id, title=m.title, hours=m.duration_hours, cost_eur=m.cost_eur, modality=m.modality,
+            start=item.start, end=item.end, outcomes={o.skill: o.level for o in m.outcomes},
+            certification=cert, place=city, distance_km=e.distance_km, provider=m.provider,
+            session=({"start": str(item.session.start), "end": str(item.session.end), "place": item.session.place,
+                      "seats": item.session.seats, "conflict": item.conflict} if item.session else None),
+            inserted_as_prerequisite=not covers and not (cert and cert in job.mandatory_certifications),
+            covers=covers,
+            rationale=narrative.step_rationale(m, learner.language, [cat.skill_label(s, learner.language) for s in covers],
+                                               cert if cert in job.mandatory_certifications else None,
+                                               needed_by[:3], city, e.distance_km)))
+    return steps, levels
+
+
+def _provenance(started: float) -> dict:
+    return {"planner": "deterministic CP-SAT (OR-Tools)", "narrative": "templates (no LLM configured)",
+            "plan_seconds": round(time.perf_counter() - started, 3), "generated_at": dt.datetime.now(dt.timezone.utc)
+            .isoformat(timespec="seconds")}

@@ -1,0 +1,146 @@
+"""Module selection as a small exact optimisation (OR-Tools CP-SAT).
+
+Decision: which eligible modules to take, and in which order.
+
+* every coverable essential skill gap (skill, level) is closed by at least one selected module;
+* every missing mandatory certification is awarded by a selected module;
+* every prerequisite skill (skill, level) of a selected module is held by the learner or taught,
+  at that level, by a selected module placed **earlier** (order variables make this exact, so
+  prerequisite cycles can never be selected); explicit module prerequisites likewise;
+* optional caps: total hours ≤ ``hours_cap``; total cost ≤ ``budget_cap`` (EUR).
+
+Objective, lexicographic through weights: fewest modules outside the preferred modalities, then
+fewest hours, then lowest cost, then shortest travel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from curriculum.models import Module
+
+W_NONPREFERRED = 10**12
+W_HOUR_TENTH = 10**6
+W_EUR = 10
+OPTIMAL, FEASIBLE, INFEASIBLE = "optimal", "feasible", "infeasible"
+
+
+@dataclass
+class SelectionProblem:
+    """Inputs of a selection.
+
+    ``gaps`` are (skill id, required level) pairs to close; ``held`` maps skill id → level 0–4;
+    ``distance_km`` and ``preferred`` are per module id.
+    """
+
+    modules: dict[str, Module]
+    gaps: list[tuple[str, int]]
+    certification_gaps: list[str]
+    held: dict[str, int]
+    preferred: dict[str, bool] = field(default_factory=dict)
+    distance_km: dict[str, float] = field(default_factory=dict)
+    hours_cap: float | None = None
+    budget_cap: float | None = None
+
+
+@dataclass
+class SelectionResult:
+    """``status`` optimal | feasible | infeasible; ``order`` the selected module ids in a valid order."""
+
+    status: str
+    order: list[str] = field(default_factory=list)
+    hours: float = 0.0
+    cost_eur: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        """True when a selection was found."""
+        return self.status in (OPTIMAL, FEASIBLE)
+
+
+def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], certs: list[str],
+                     held: dict[str, int]) -> dict[str, Module]:
+    """Modules that close a gap or award a missing certification, plus (transitively) those that
+    teach their unmet prerequisites."""
+    wanted = {m.id for m in modules.values()
+              if any(m.teaches(s) >= lvl for s, lvl in gaps)
+              or (m.certification is not None and m.certification.code in certs)}
+    frontier = list(wanted)
+    while frontier:
+        m = modules[frontier.pop()]
+        needs = [(p.skill, p.level) for p in m.prerequisites.skills if held.get(p.skill, 0) < p.level]
+        for other in modules.values():
+            if other.id in wanted:
+                continue
+            if any(other.teaches(s) >= lvl for s, lvl in needs) or other.id in m.prerequisites.modules:
+                wanted.add(other.id)
+                frontier.append(other.id)
+    return {i: modules[i] for i in sorted(wanted)}
+
+
+def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> SelectionResult:
+    """Solve the selection; infeasible is a status, not an exception."""
+    mods = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
+    ids = list(mods)
+    n = len(ids)
+    model = cp_model.CpModel()
+    x = {i: model.new_bool_var(f"x_{i}") for i in ids}
+    pos = {i: model.new_int_var(0, max(n, 1), f"pos_{i}") for i in ids}
+
+    for skill, level in problem.gaps:
+        teachers = [x[i] for i in ids if mods[i].teaches(skill) >= level]
+        if not teachers:
+            return SelectionResult(INFEASIBLE)
+        model.add_bool_or(teachers)
+    for code in problem.certification_gaps:
+        awarding = [x[i] for i in ids if mods[i].certification and mods[i].certification.code == code]
+        if not awarding:
+            return SelectionResult(INFEASIBLE)
+        model.add_bool_or(awarding)
+
+    for i in ids:
+        m = mods[i]
+        for pre in m.prerequisites.skills:
+            if problem.held.get(pre.skill, 0) >= pre.level:
+                continue
+            teachers = [t for t in ids if t != i and mods[t].teaches(pre.skill) >= pre.level]
+            if not teachers:
+                model.add(x[i] == 0)
+                continue
+            links = []
+            for t in teachers:
+                y = model.new_bool_var(f"y_{i}_{t}_{pre.skill[-8:]}")
+                model.add_implication(y, x[t])
+                model.add(pos[t] < pos[i]).only_enforce_if(y)
+                links.append(y)
+            model.add(sum(links) >= x[i])
+        for p in m.prerequisites.modules:
+            if p not in x:
+                model.add(x[i] == 0)
+                continue
+            model.add_implication(x[i], x[p])
+            model.add(pos[p] < pos[i]).only_enforce_if(x[i])
+
+    hours10 = {i: int(round(mods[i].duration_hours * 10)) for i in ids}
+    cost = {i: int(round(mods[i].cost_eur)) for i in ids}
+    if problem.hours_cap is not None:
+        model.add(sum(hours10[i] * x[i] for i in ids) <= int(problem.hours_cap * 10))
+    if problem.budget_cap is not None:
+        model.add(sum(cost[i] * x[i] for i in ids) <= int(problem.budget_cap))
+    model.minimize(sum(x[i] * (W_NONPREFERRED * (0 if problem.preferred.get(i, True) else 1)
+                               + W_HOUR_TENTH * hours10[i] + W_EUR * cost[i]
+                               + int(problem.distance_km.get(i) or 0)) for i in ids))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 2
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SelectionResult(INFEASIBLE)
+    chosen = [i for i in ids if solver.value(x[i])]
+    chosen.sort(key=lambda i: (solver.value(pos[i]), i))
+    return SelectionResult(OPTIMAL if status == cp_model.OPTIMAL else FEASIBLE, chosen,
+                           round(sum(mods[i].duration_hours for i in chosen), 1),
+                           round(sum(mods[i].cost_eur for i in chosen), 2))

@@ -1,0 +1,79 @@
+"""One ``Settings`` object, built once at the edge (CLI, UI) and passed down.
+
+Environment variables (prefix ``CURRICULUM_``) override defaults; the LLM key is looked up in
+``CURRICULUM_LLM_API_KEY`` then ``OPENAI_API_KEY`` and is never copied into ``os.environ`` or logs.
+
+==============================  =============================================================
+variable                        meaning
+==============================  =============================================================
+CURRICULUM_DATA_DIR             user data dir (Chroma store, caches); default platformdirs
+CURRICULUM_KB_DIR               knowledge base folder; default the shipped ``knowledge_base``
+CURRICULUM_CHROMA_HOST/PORT     use a Chroma server instead of the embedded store
+CURRICULUM_LLM_BASE_URL         OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama…)
+CURRICULUM_LLM_MODEL            model name; no model → deterministic templates
+CURRICULUM_LLM_API_KEY          API key (or OPENAI_API_KEY)
+CURRICULUM_LLM_TIMEOUT          seconds per request (default 30)
+CURRICULUM_PROMPT_TOKEN_BUDGET  max prompt tokens (default 6000)
+==============================  =============================================================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_ROOT.parent
+ENV_PREFIX = "CURRICULUM_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(ENV_PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. Build with :meth:`from_env`."""
+
+    data_dir: Path
+    kb_dir: Path
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "modules"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout_s: float = 30.0
+    prompt_token_budget: int = 6000
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Read ``CURRICULUM_*`` variables; keyword ``overrides`` win (None values ignored)."""
+        values: dict[str, object] = dict(
+            data_dir=Path(_env("DATA_DIR") or platformdirs.user_data_dir("curriculum")),
+            kb_dir=Path(_env("KB_DIR") or REPO_ROOT / "knowledge_base"),
+            chroma_host=_env("CHROMA_HOST"),
+            chroma_port=int(_env("CHROMA_PORT", "8000") or 8000),
+            llm_base_url=_env("LLM_BASE_URL"),
+            llm_model=_env("LLM_MODEL"),
+            llm_api_key=_env("LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or None,
+            llm_timeout_s=float(_env("LLM_TIMEOUT", "30") or 30),
+            prompt_token_budget=int(_env("PROMPT_TOKEN_BUDGET", "6000") or 6000),
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when a model name is set (a base URL alone is not enough)."""
+        return bool(self.llm_model)
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded, persistent Chroma store."""
+        return self.data_dir / "chroma"
