@@ -22,6 +22,7 @@ def _profile(path: Path, workspace):
     if data.get("expect", {}).get("learner_has_all_required"):
         job = resolve_job(workspace.catalogue, data["target_job"])
         data["skills"] = [{"uri": r.skill, "level": r.level} for r in job.required_skills]
+        data["certifications"] = [f"Habilitation {c}" for c in job.mandatory_certifications]
     return parse_learner(yaml.safe_dump(data, allow_unicode=True), file=str(path)), data.get("expect", {})
 
 

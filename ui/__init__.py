@@ -1,0 +1,1 @@
+"""Streamlit front end of ``curriculum`` (run with ``streamlit run ui/app.py``)."""

@@ -1,0 +1,1 @@
+"""Reusable Streamlit renderers (presentation only; no planning logic)."""

@@ -1,0 +1,170 @@
+"""Learner pathway page: read a profile (YAML or form), pick a target job, plan, show, download.
+
+Thin page: validation is :func:`curriculum.learners.parse_learner`, planning is
+:meth:`curriculum.services.Workspace.plan`, exports are :mod:`curriculum.exports` (the same strings
+``curriculum plan --format json|markdown`` prints). The plan is kept in ``st.session_state["plan"]``
+so reruns (downloads, widget changes) never re-plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from curriculum.errors import CurriculumError, InputError
+from curriculum.exports import path_to_json, path_to_markdown
+from curriculum.learners import parse_learner
+from curriculum.models import LearnerProfile
+from ui.components.path_view import render_path
+from ui.services import workspace
+
+MODALITIES = ["in_person", "online", "blended", "workplace"]
+SOURCES = {"yaml": "Upload or paste a YAML profile", "form": "Fill a form"}
+
+
+def profile_text() -> tuple[str, str] | None:
+    """(YAML text, name used in error messages) of the chosen source, or None when nothing is given."""
+    if st.session_state.get("profile_source", "yaml") == "form":
+        return form_yaml(), "form"
+    uploaded = st.session_state.get("learner_yaml_file")
+    if uploaded is not None:
+        try:
+            return uploaded.getvalue().decode("utf-8"), uploaded.name
+        except UnicodeDecodeError:
+            raise InputError("cannot read file: not UTF-8 text", file=uploaded.name) from None
+    text = st.session_state.get("learner_yaml_text") or ""
+    return (text, "pasted YAML") if text.strip() else None
+
+
+def form_yaml() -> str:
+    """The form's values as a learner-profile YAML document (validated later by ``parse_learner``)."""
+    s = st.session_state
+    skills = []
+    table = s.get("_skills_value")
+    if isinstance(table, pd.DataFrame):
+        for row in table.to_dict("records"):
+            label = str(row.get("label") or "").strip()
+            if not label:
+                continue
+            item: dict = {"label": label}
+            if pd.notna(row.get("level")):
+                item["level"] = int(row["level"])
+            skills.append(item)
+    location = {k: v.strip() for k in ("city", "postcode") if (v := s.get(f"form_{k}") or "").strip()}
+    data = {
+        "id": (s.get("form_id") or "").strip(), "language": s.get("form_language", "fr"),
+        "location": location, "mobility_km": s.get("form_mobility_km"),
+        "hours_per_week": s.get("form_hours_per_week"),
+        "start": s.get("form_start"), "deadline": s.get("form_deadline"),
+        "budget_eur": s.get("form_budget_eur"),
+        "preferred_modalities": list(s.get("form_modalities") or []),
+        "skills": skills,
+        "certifications": [c.strip() for c in (s.get("form_certifications") or "").split(",") if c.strip()],
+        "background": s.get("form_background") or "",
+    }
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def read_profile() -> tuple[LearnerProfile, str]:
+    """The validated profile and its source name. Raises :class:`InputError`."""
+    given = profile_text()
+    if given is None:
+        raise InputError("no learner profile: upload a YAML file, paste one, or fill the form")
+    text, name = given
+    return parse_learner(text, file=name), name
+
+
+def yaml_inputs() -> None:
+    st.file_uploader("Learner profile (YAML)", type=["yaml", "yml"], key="learner_yaml_file")
+    st.text_area("or paste the YAML", key="learner_yaml_text", height=220,
+                 placeholder="id: L01\nlocation: {city: Douai, postcode: '59500'}\nhours_per_week: 8\n…")
+
+
+def form_inputs() -> None:
+    today = dt.date.today()
+    c1, c2, c3 = st.columns(3)
+    c1.text_input("Learner id", value="learner", key="form_id")
+    c1.selectbox("Language", ["fr", "en"], key="form_language")
+    c2.text_input("City", key="form_city")
+    c2.text_input("Postcode", key="form_postcode")
+    c3.number_input("Mobility (km)", min_value=0.0, max_value=2000.0, value=50.0, step=5.0, key="form_mobility_km")
+    c3.number_input("Hours per week", min_value=0.5, max_value=60.0, value=8.0, step=0.5,
+                    key="form_hours_per_week")
+    c1.date_input("Start", value=today, key="form_start")
+    c2.date_input("Deadline", value=today + dt.timedelta(days=182), key="form_deadline")
+    c3.number_input("Budget (EUR, 0 = funded)", min_value=0.0, value=0.0, step=100.0, key="form_budget_eur")
+    st.multiselect("Preferred modalities", MODALITIES, default=MODALITIES, key="form_modalities")
+    st.markdown("Skills held (level 1 aware, 2 assisted, 3 autonomous, 4 expert)")
+    empty = pd.DataFrame({"label": pd.Series(dtype="str"), "level": pd.Series(dtype="Int64")})
+    st.session_state["_skills_value"] = st.data_editor(
+        empty, num_rows="dynamic", key="form_skills", hide_index=True,
+        column_config={"label": st.column_config.TextColumn("skill (EN or FR label)", required=True),
+                       "level": st.column_config.NumberColumn("level", min_value=1, max_value=4, step=1,
+                                                              format="%d", required=True)})
+    st.text_input("Certifications (comma separated)", key="form_certifications",
+                  placeholder="Habilitation électrique BR, CACES R489")
+    st.text_area("Background", key="form_background")
+
+
+def preselect_job() -> None:
+    """Select the profile's ``target_job`` in the picker whenever a new profile names one."""
+    try:
+        given = profile_text() if st.session_state.get("profile_source", "yaml") == "yaml" else None
+        ref = parse_learner(given[0]).target_job if given else None
+    except InputError:
+        return
+    if not ref or ref == st.session_state.get("_preselected_ref"):
+        return
+    st.session_state["_preselected_ref"] = ref
+    job = workspace().catalogue.find_job(ref)
+    if job is not None:
+        st.session_state["target_job"] = job.id
+
+
+def job_label(job_id: str) -> str:
+    job = workspace().catalogue.jobs[job_id]
+    return f"{job.rome_code or '—'} — {job.title_fr or job.title} / {job.title}"
+
+
+st.title("Learner pathway")
+try:
+    catalogue = workspace().catalogue
+except CurriculumError as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.radio("Profile", list(SOURCES), format_func=SOURCES.get, key="profile_source", horizontal=True)
+if st.session_state["profile_source"] == "yaml":
+    yaml_inputs()
+else:
+    form_inputs()
+
+preselect_job()
+jobs = sorted(catalogue.jobs.values(), key=lambda j: (j.rome_code or "~", j.title))
+st.selectbox("Target job", [j.id for j in jobs], index=None, format_func=job_label, key="target_job",
+             placeholder="Search by ROME code, French or English title", filter_mode="contains",
+             help="Empty: the profile's target_job is used.")
+
+if st.button("Plan", key="plan_button", type="primary"):
+    st.session_state.pop("plan", None)
+    try:
+        profile, source = read_profile()
+        with st.spinner("Planning…"):
+            path = workspace().plan(profile, st.session_state.get("target_job"), file=source)
+    except CurriculumError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["plan"] = {"path": path, "json": path_to_json(path), "markdown": path_to_markdown(path)}
+
+plan = st.session_state.get("plan")
+if plan is not None:
+    path = plan["path"]
+    d1, d2, _ = st.columns([1, 1, 4])
+    d1.download_button("Download JSON", plan["json"], file_name=f"pathway-{path.learner_id}.json",
+                       mime="application/json", key="download_json", on_click="ignore")
+    d2.download_button("Download Markdown", plan["markdown"], file_name=f"pathway-{path.learner_id}.md",
+                       mime="text/markdown", key="download_markdown", on_click="ignore")
+    render_path(path, catalogue)
