@@ -42,7 +42,7 @@ class SkillMapper:
     """Maps labels to taxonomy skill ids. ``vector_search`` is optional (embedding fallback)."""
 
     def __init__(self, taxonomy: dict[str, TaxonomySkill], vector_search: VectorSearch | None = None,
-                 threshold: float = 0.72) -> None:
+                 threshold: float = 0.80) -> None:
         self.taxonomy = taxonomy
         self.vector_search = vector_search
         self.threshold = threshold

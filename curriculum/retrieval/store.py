@@ -126,11 +126,14 @@ class VectorIndex:
         return self._sync(self.settings.collection, records, progress)
 
     def sync_skills(self, taxonomy: dict[str, TaxonomySkill], progress: Progress | None = None) -> SyncReport:
-        """Embed every taxonomy skill: preferred labels and alternative labels (EN and FR)."""
+        """Embed every taxonomy label separately (preferred and up to 8 alternatives per language),
+        so a query matches its closest wording; records are ``<skill id>::<lang>::<n>``."""
         def records() -> Iterable[tuple[str, str, dict]]:
             for skill in taxonomy.values():
-                labels = list(dict.fromkeys(skill.all_labels()))[:12]
-                yield skill.id, " | ".join(labels), {"skill_id": skill.id}
+                for lang, label in skill.labels.items():
+                    alts = skill.alt_labels.get(lang, [])[:8]
+                    for n, text in enumerate(dict.fromkeys([label, *alts])):
+                        yield f"{skill.id}::{lang}::{n}", text, {"skill_id": skill.id, "lang": lang}
         return self._sync(self.settings.collection + "_skills", records(), progress)
 
     def search_modules(self, query: str, k: int = 5, where: dict | None = None) -> list[tuple[str, float]]:
@@ -138,8 +141,13 @@ class VectorIndex:
         return self._search(self.settings.collection, query, k, where)
 
     def search_skills(self, query: str, k: int = 3) -> list[tuple[str, float]]:
-        """Nearest taxonomy skills: (skill id, cosine similarity 0–1), best first."""
-        return self._search(self.settings.collection + "_skills", query, k, None)
+        """Nearest taxonomy skills: (skill id, cosine similarity 0–1), best first, one hit per skill."""
+        hits = self._search(self.settings.collection + "_skills", query, k * 6, None)
+        best: dict[str, float] = {}
+        for rid, score in hits:
+            sid = rid.split("::")[0]
+            best[sid] = max(best.get(sid, 0.0), score)
+        return sorted(best.items(), key=lambda t: -t[1])[:k]
 
     def _search(self, name: str, query: str, k: int, where: dict | None) -> list[tuple[str, float]]:
         try:
