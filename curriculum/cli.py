@@ -29,6 +29,8 @@ class Fmt(str, Enum):
     json = "json"
     markdown = "markdown"
     text = "text"
+    ics = "ics"
+    pdf = "pdf"
 
 
 KbOpt = Annotated[Optional[Path], typer.Option("--kb", help="knowledge base folder (default: shipped)")]
@@ -69,23 +71,51 @@ def _progress(label: str):
 @app.command()
 def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner profile YAML")],
          job: Annotated[Optional[str], typer.Option("--job", help="rome:CODE, esco:URI or job id (overrides the profile)")] = None,
-         fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text,
+         fmt: Annotated[Fmt, typer.Option("--format", "-f", help="text|markdown|json|ics|pdf")] = Fmt.text,
          out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
+         alternatives: Annotated[int, typer.Option("--alternatives", "-k", min=0, max=4,
+                                                   help="up to K different plans (fastest, cheapest, most local, most in-person)")] = 0,
          kb: KbOpt = None) -> None:
     """Plan a learner's pathway toward a target job."""
     from curriculum.exports import path_to_json, path_to_markdown
     from curriculum.learners import load_learner
 
     def go():
+        if fmt == Fmt.pdf and not out:
+            raise InputError("--format pdf needs --out FILE", field="--out")
         profile = load_learner(learner)
-        path = _workspace(kb).plan(profile, job, file=str(learner))
-        text = path_to_json(path) if fmt == Fmt.json else path_to_markdown(path)
-        if out:
-            out.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {out}", err=True)
-        else:
-            typer.echo(text)
+        ws = _workspace(kb)
+        if alternatives:
+            paths = ws.alternatives(profile, alternatives, job, file=str(learner))
+            if fmt != Fmt.json:
+                text = "\n\n".join(f"## {p.label}: {p.trade_off}\n\n" + path_to_markdown(p) for p in paths)
+            else:
+                text = json.dumps({"alternatives": [json.loads(path_to_json(p)) for p in paths]},
+                                  ensure_ascii=False, indent=2)
+            return _emit(text, out)
+        path = ws.plan(profile, job, file=str(learner))
+        if fmt == Fmt.ics:
+            from curriculum.exports.ics import path_to_ics
+
+            return _emit(path_to_ics(path, profile.hours_per_week), out)
+        if fmt == Fmt.pdf:
+            from curriculum.exports.pdf import path_to_pdf
+
+            return _emit(path_to_pdf(path), out)
+        _emit(path_to_json(path) if fmt == Fmt.json else path_to_markdown(path), out)
     _run(go)
+
+
+def _emit(data: str | bytes, out: Path | None) -> None:
+    if out:
+        tmp = out.with_name(out.name + ".tmp")
+        (tmp.write_bytes if isinstance(data, bytes) else lambda d: tmp.write_text(d, encoding="utf-8"))(data)
+        tmp.replace(out)
+        typer.echo(f"wrote {out}", err=True)
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        typer.echo(data)
 
 
 @app.command()

@@ -13,6 +13,7 @@ from curriculum.errors import KnowledgeBaseError, RetrievalError
 from curriculum.knowledge.catalogue import Catalogue, load_catalogue
 from curriculum.models import LearnerProfile, LearningPath
 from curriculum.planner.pathway import plan_pathway, resolve_job
+from curriculum.planner.relaxations import suggest_relaxations
 from curriculum.retrieval.skill_mapping import SkillMapper
 from curriculum.retrieval.store import SyncReport, VectorIndex
 from curriculum.settings import Settings
@@ -73,8 +74,12 @@ class Workspace:
         return SkillMapper(self.catalogue.taxonomy, self._vector_skill_search if use_embeddings else None)
 
     def plan(self, learner: LearnerProfile, job_ref: str | None = None, *, file: str | None = None,
-             use_embeddings: bool = True, narrator: object | None = None) -> LearningPath:
+             use_embeddings: bool = True, narrator: object | None = None, objective: str = "hours",
+             explain: bool = True) -> LearningPath:
         """Plan a pathway; ``job_ref`` overrides the profile's ``target_job``.
+
+        With ``explain`` the path also carries ``prior_learning`` (hours and EUR saved against the
+        job's standard programme) and, when infeasible, verified ``relaxations``.
 
         Raises
         ------
@@ -82,8 +87,19 @@ class Workspace:
             Unknown job or unresolvable location (naming ``file`` and the field).
         """
         job = resolve_job(self.catalogue, job_ref or learner.target_job, file=file)
-        path = plan_pathway(learner, job, self.catalogue, self.mapper(use_embeddings),
-                            cache_dir=str(self.settings.data_dir), file=file)
+        mapper = self.mapper(use_embeddings)
+
+        def planner(profile: LearnerProfile, **kw: object) -> LearningPath:
+            return plan_pathway(profile, job, self.catalogue, mapper, cache_dir=str(self.settings.data_dir),
+                                file=file, **kw)  # type: ignore[arg-type]
+
+        path = planner(learner, objective=objective)
+        if explain:
+            standard = planner(learner, objective=objective, ignore_held=True)
+            path = path.model_copy(update={"prior_learning": prior_learning(path, standard)})
+            if not path.feasible:
+                path = path.model_copy(update={"relaxations": suggest_relaxations(
+                    learner, path, job, self.catalogue, lambda p: planner(p, objective=objective))})
         if narrator is not None:
             path = narrator.narrate(path, learner, job, self.catalogue)  # type: ignore[attr-defined]
         elif self.settings.llm_configured:
@@ -91,6 +107,44 @@ class Workspace:
 
             path = LLMNarrator.from_settings(self.settings).narrate(path, learner, job, self.catalogue)
         return path
+
+    def alternatives(self, learner: LearnerProfile, k: int = 3, job_ref: str | None = None, *,
+                     file: str | None = None) -> list[LearningPath]:
+        """Up to ``k`` genuinely different plans (fastest, cheapest, most local, most in-person),
+        each with ``label`` and a one-line ``trade_off``; identical module sets are merged."""
+        out: list[LearningPath] = []
+        seen: dict[tuple[str, ...], LearningPath] = {}
+        for objective, label in ALTERNATIVES:
+            path = self.plan(learner, job_ref, file=file, objective=objective, explain=False)
+            key = tuple(sorted(s.module_id for s in path.steps))
+            if key in seen:
+                continue
+            seen[key] = path
+            out.append(path.model_copy(update={"label": label, "trade_off": trade_off(path)}))
+            if len(out) >= k:
+                break
+        return out
+
+
+ALTERNATIVES = (("hours", "fastest"), ("cost", "cheapest"), ("travel", "most local"), ("in_person", "most in-person"))
+
+
+def trade_off(path: LearningPath) -> str:
+    """One line: hours, cost, farthest place, share of in-person hours."""
+    far = max((s.distance_km or 0 for s in path.steps), default=0)
+    inp = sum(s.hours for s in path.steps if s.modality.value == "in_person")
+    share = 100 * inp / path.total_hours if path.total_hours else 0
+    return (f"{path.total_hours:g} h, {path.total_cost_eur:,.0f} EUR, farthest place {far:.0f} km, "
+            f"{share:.0f}% of hours in person" + ("" if path.feasible else ", breaks a limit"))
+
+
+def prior_learning(path: LearningPath, standard: LearningPath) -> dict:
+    """Hours and EUR saved against the job's standard programme (the plan for a learner with no skills)."""
+    return {"skipped_skills": [s["label"] for s in path.skipped_skills],
+            "certifications_held": path.certifications_held,
+            "standard_hours": standard.total_hours, "standard_cost_eur": standard.total_cost_eur,
+            "hours_saved": round(standard.total_hours - path.total_hours, 1),
+            "cost_saved_eur": round(standard.total_cost_eur - path.total_cost_eur, 2)}
 
 
 def default_workspace(**overrides: object) -> Workspace:

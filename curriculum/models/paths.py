@@ -87,6 +87,10 @@ class LearningPath(BaseModel):
     feasible: bool
     already_qualified: bool = False
     infeasibility: dict[str, Any] | None = None
+    relaxations: list[dict[str, Any]] = Field(default_factory=list)
+    prior_learning: dict[str, Any] | None = None
+    label: str | None = None
+    trade_off: str | None = None
     summary: str = ""
     warnings: list[str] = Field(default_factory=list)
     provenance: dict[str, Any] = Field(default_factory=dict)

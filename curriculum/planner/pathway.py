@@ -21,7 +21,7 @@ from curriculum.planner.certifications import held_codes
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.schedule import order_modules, schedule
-from curriculum.planner.select import SelectionProblem, SelectionResult, solve_selection
+from curriculum.planner.select import SelectionProblem, SelectionResult, achievable_levels, solve_selection
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
 
 
@@ -74,7 +74,7 @@ def _uncoverable_reason(skill: str, level: int, cat: Catalogue, elig: dict[str, 
 
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
                  cache_dir: str | None = None, file: str | None = None,
-                 time_limit: float = 10.0) -> LearningPath:
+                 time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False) -> LearningPath:
     """Plan a pathway for ``learner`` toward ``job`` with the deterministic planner.
 
     Returns a :class:`LearningPath` (``feasible`` False with numbers when a limit is broken).
@@ -89,6 +89,8 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     home = learner_home(learner, cache_dir, file)
     mapped = map_profile(learner, mapper)
     certs = held_codes(learner.certifications)
+    if ignore_held:  # the job's standard programme: a learner with no skill and no certification
+        mapped, certs = MappedProfile({}, []), set()
     gaps = analyse_gaps(job, mapped.held, certs)
     warnings: list[str] = [f"skill {m.query!r} could not be mapped to the taxonomy (best guess "
                            f"{m.label!r} at {m.confidence:.2f}); it is ignored" for m, _ in mapped.matches if not m.skill]
@@ -120,17 +122,17 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     usable = {i: catalogue.modules[i] for i, e in elig.items() if e.ok}
     uncovered: list[UncoveredSkill] = []
     to_cover: list[tuple[str, int]] = []
+    reachable, usable_ids = achievable_levels(usable, mapped.held)
     for g in gaps.essential_gaps:
-        if solve_selection(SelectionProblem(usable, [(g.skill, g.required)], [], mapped.held), time_limit).found:
+        if reachable.get(g.skill, 0) >= g.required:
             to_cover.append((g.skill, g.required))
         else:
             uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
                                             required_level=g.required, essential=True,
                                             reason=_uncoverable_reason(g.skill, g.required, catalogue, elig)))
-    cert_todo, cert_missing = [], []
-    for code in gaps.certification_gaps:
-        (cert_todo if solve_selection(SelectionProblem(usable, [], [code], mapped.held), time_limit).found
-         else cert_missing).append(code)
+    awarded = {usable[i].certification.code for i in usable_ids if usable[i].certification}
+    cert_todo = [c for c in gaps.certification_gaps if c in awarded]
+    cert_missing = [c for c in gaps.certification_gaps if c not in awarded]
     for code in cert_missing:
         uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
                                         reason=f"no reachable module awards the mandatory certification {code}"))
@@ -138,7 +140,8 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     problem = SelectionProblem(usable, to_cover, cert_todo, mapped.held,
                                preferred={i: e.preferred for i, e in elig.items()},
                                distance_km={i: e.distance_km or 0.0 for i, e in elig.items()},
-                               hours_cap=learner.hours_available, budget_cap=learner.budget_cap)
+                               hours_cap=learner.hours_available, budget_cap=learner.budget_cap,
+                               objective=objective)
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
     if not result.found:

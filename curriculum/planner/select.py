@@ -43,6 +43,7 @@ class SelectionProblem:
     distance_km: dict[str, float] = field(default_factory=dict)
     hours_cap: float | None = None
     budget_cap: float | None = None
+    objective: str = "hours"  # hours | cost | travel | in_person
 
 
 @dataclass
@@ -60,24 +61,77 @@ class SelectionResult:
         return self.status in (OPTIMAL, FEASIBLE)
 
 
+def teacher_index(modules: dict[str, Module]) -> dict[str, list[tuple[int, str]]]:
+    """skill id → [(level taught, module id)], highest level first."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    for m in modules.values():
+        for o in m.outcomes:
+            index.setdefault(o.skill, []).append((o.level, m.id))
+    for v in index.values():
+        v.sort(reverse=True)
+    return index
+
+
+def achievable_levels(modules: dict[str, Module], held: dict[str, int]) -> tuple[dict[str, int], set[str]]:
+    """Fixpoint of what the learner could reach with ``modules``: (skill → best level, usable module ids).
+
+    A module is usable once its prerequisites are reachable; coverage is monotone, so a gap is
+    coverable iff its required level is reachable here (exact, no solver needed).
+    """
+    levels = dict(held)
+    usable: set[str] = set()
+    pending = dict(modules)
+    changed = True
+    while changed:
+        changed = False
+        for mid, m in list(pending.items()):
+            if all(levels.get(p.skill, 0) >= p.level for p in m.prerequisites.skills) and \
+                    all(p in usable for p in m.prerequisites.modules):
+                usable.add(mid)
+                del pending[mid]
+                changed = True
+                for o in m.outcomes:
+                    if levels.get(o.skill, 0) < o.level:
+                        levels[o.skill] = o.level
+    return levels, usable
+
+
 def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], certs: list[str],
-                     held: dict[str, int]) -> dict[str, Module]:
+                     held: dict[str, int], index: dict[str, list[tuple[int, str]]] | None = None) -> dict[str, Module]:
     """Modules that close a gap or award a missing certification, plus (transitively) those that
     teach their unmet prerequisites."""
-    wanted = {m.id for m in modules.values()
-              if any(m.teaches(s) >= lvl for s, lvl in gaps)
-              or (m.certification is not None and m.certification.code in certs)}
+    index = index if index is not None else teacher_index(modules)
+    wanted: set[str] = set()
+    for skill, level in gaps:
+        wanted.update(mid for lvl, mid in index.get(skill, []) if lvl >= level)
+    wanted.update(m.id for m in modules.values() if m.certification is not None and m.certification.code in certs)
     frontier = list(wanted)
     while frontier:
         m = modules[frontier.pop()]
-        needs = [(p.skill, p.level) for p in m.prerequisites.skills if held.get(p.skill, 0) < p.level]
-        for other in modules.values():
-            if other.id in wanted:
-                continue
-            if any(other.teaches(s) >= lvl for s, lvl in needs) or other.id in m.prerequisites.modules:
-                wanted.add(other.id)
-                frontier.append(other.id)
+        extra = {mid for p in m.prerequisites.skills if held.get(p.skill, 0) < p.level
+                 for lvl, mid in index.get(p.skill, []) if lvl >= p.level}
+        extra.update(p for p in m.prerequisites.modules if p in modules)
+        for mid in extra - wanted:
+            wanted.add(mid)
+            frontier.append(mid)
     return {i: modules[i] for i in sorted(wanted)}
+
+
+OBJECTIVES = ("hours", "cost", "travel", "in_person")
+
+
+def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> int:
+    """Per-module objective weight: preferred modality first, then the chosen objective's order."""
+    km = int(problem.distance_km.get(m.id) or 0)
+    w = W_NONPREFERRED * (0 if problem.preferred.get(m.id, True) else 1)
+    if problem.objective == "cost":
+        return w + cost * W_HOUR_TENTH + hours10 * W_EUR + km
+    if problem.objective == "travel":
+        return w + km * W_HOUR_TENTH + hours10 * W_EUR + cost
+    if problem.objective == "in_person":
+        remote = 0 if m.modality.value == "in_person" else hours10
+        return w + remote * W_HOUR_TENTH + hours10 * W_EUR + cost
+    return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
 
 
 def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> SelectionResult:
@@ -129,9 +183,7 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
         model.add(sum(hours10[i] * x[i] for i in ids) <= int(problem.hours_cap * 10))
     if problem.budget_cap is not None:
         model.add(sum(cost[i] * x[i] for i in ids) <= int(problem.budget_cap))
-    model.minimize(sum(x[i] * (W_NONPREFERRED * (0 if problem.preferred.get(i, True) else 1)
-                               + W_HOUR_TENTH * hours10[i] + W_EUR * cost[i]
-                               + int(problem.distance_km.get(i) or 0)) for i in ids))
+    model.minimize(sum(x[i] * _weight(problem, mods[i], hours10[i], cost[i]) for i in ids))
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit

@@ -46,6 +46,7 @@ class SkillMapper:
         self.taxonomy = taxonomy
         self.vector_search = vector_search
         self.threshold = threshold
+        self._cache: dict[tuple[str, str], SkillMatch] = {}
         self._preferred: dict[str, str] = {}
         self._alternative: dict[str, str] = {}
         for skill in taxonomy.values():
@@ -56,7 +57,12 @@ class SkillMapper:
                     self._alternative.setdefault(normalise_label(alt), skill.id)
 
     def map_label(self, label: str, language: str = "en") -> SkillMatch:
-        """Best taxonomy skill for ``label``."""
+        """Best taxonomy skill for ``label`` (memoised per label and language)."""
+        if (label, language) not in self._cache:
+            self._cache[(label, language)] = self._map(label, language)
+        return self._cache[(label, language)]
+
+    def _map(self, label: str, language: str) -> SkillMatch:
         key = normalise_label(label)
         if key in self._preferred:
             sid = self._preferred[key]

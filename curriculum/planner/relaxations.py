@@ -1,0 +1,135 @@
+"""Explained infeasibility: the smallest changes to a learner's limits that make a plan feasible.
+
+Each suggestion is computed by re-planning with the changed limit(s) — never guessed — and kept
+only when that re-plan is feasible. Changes: travel radius (km), deadline (weeks), hours per week,
+budget (EUR). When several limits are broken, one suggestion fixes all of them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+from curriculum.geo import distance_km
+from curriculum.knowledge.catalogue import Catalogue
+from curriculum.models import Job, LearnerProfile, LearningPath
+
+Planner = Callable[[LearnerProfile], LearningPath]
+
+
+def _apply(learner: LearnerProfile, changes: dict) -> LearnerProfile:
+    return learner.model_copy(update=changes)
+
+
+def _summary(path: LearningPath) -> dict:
+    return {"feasible": path.feasible, "steps": len(path.steps), "total_hours": path.total_hours,
+            "total_cost_eur": path.total_cost_eur, "end": str(path.steps[-1].end) if path.steps else None,
+            "limits_broken": (path.infeasibility or {}).get("limits_broken", [])}
+
+
+def _min_radius(learner: LearnerProfile, path: LearningPath, catalogue: Catalogue, plan: Planner) -> float | None:
+    """Smallest radius (km, rounded up) at which every essential skill becomes coverable."""
+    home = (path.learner_location["lat"], path.learner_location["lon"])
+    radii = sorted({math.ceil(distance_km(home, (p.lat, p.lon))) for m in catalogue.modules.values()
+                    for p in m.places if distance_km(home, (p.lat, p.lon)) > learner.mobility_km})
+    lo, hi, best = 0, len(radii) - 1, None
+    while lo <= hi:  # coverage is monotone in the radius: binary search
+        mid = (lo + hi) // 2
+        trial = plan(_apply(learner, {"mobility_km": float(radii[mid])}))
+        if "coverage" not in (trial.infeasibility or {}).get("limits_broken", []):
+            best, hi = radii[mid], mid - 1
+        else:
+            lo = mid + 1
+    return best
+
+
+def _smallest(lo: int, hi: int, feasible: Callable[[int], LearningPath | None]) -> tuple[int, LearningPath] | None:
+    """Smallest integer in [lo, hi] whose plan is feasible (feasibility is monotone in it)."""
+    best = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        trial = feasible(mid)
+        if trial is not None and trial.feasible:
+            best, hi = (mid, trial), mid - 1
+        else:
+            lo = mid + 1
+    return best
+
+
+def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, catalogue: Catalogue,
+                        plan: Planner, horizon_weeks: int = 104) -> list[dict]:
+    """Verified relaxations for an infeasible ``path``; ``[]`` when feasible or nothing helps.
+
+    Returns
+    -------
+    list of dict
+        ``{"constraint", "change", "changes", "resulting_plan_summary"}`` — ``changes`` maps profile
+        fields to new values (apply them to re-plan); the first item is the smallest overall change.
+    """
+    if path.feasible:
+        return []
+    base: dict = {}
+    far = learner.deadline + dt.timedelta(weeks=horizon_weeks)
+    if "coverage" in (path.infeasibility or {}).get("limits_broken", []):
+        # sessions after the deadline may be what is missing: test coverage with a far deadline first
+        probe = plan(_apply(learner, {"deadline": far}))
+        if "coverage" in (probe.infeasibility or {}).get("limits_broken", []):
+            radius = _min_radius(_apply(learner, {"deadline": far}), path, catalogue, plan)
+            if radius is None:
+                return []
+            base["mobility_km"] = float(radius)
+    current = plan(_apply(learner, base)) if base else path
+    if current.feasible:
+        return [_entry("mobility_km", f"travel {base['mobility_km'] - learner.mobility_km:.0f} km further "
+                       f"(radius {base['mobility_km']:.0f} km)", base, current)]
+    info = plan(_apply(learner, {**base, "deadline": far})).infeasibility or {}
+    if info.get("budget_missing_eur"):
+        base["budget_eur"] = math.ceil((learner.budget_cap or 0) + info["budget_missing_eur"])
+    out: list[dict] = []
+    trial = plan(_apply(learner, base))
+    if trial.feasible:
+        extra = {k: v for k, v in base.items() if k != "budget_eur"}
+        out.append(_entry("budget_eur", f"add {base['budget_eur'] - (learner.budget_cap or 0):.0f} EUR "
+                          f"(budget {base['budget_eur']} EUR)", base, trial, extra, learner))
+        return out
+    found = _smallest(1, horizon_weeks, lambda w: plan(_apply(learner, {**base, "deadline": learner.deadline
+                                                                         + dt.timedelta(weeks=w)})))
+    if found:
+        weeks, trial = found
+        changes = {**base, "deadline": learner.deadline + dt.timedelta(weeks=weeks)}
+        out.append(_entry("deadline", f"extend the deadline by {weeks} weeks (to {changes['deadline']})",
+                          changes, trial, base, learner))
+    found = _smallest(int(learner.hours_per_week) + 1, 60,
+                      lambda h: plan(_apply(learner, {**base, "hours_per_week": float(h)})))
+    if found:
+        hours, trial = found
+        changes = {**base, "hours_per_week": float(hours)}
+        out.append(_entry("hours_per_week", f"add {hours - learner.hours_per_week:g} hours per week ({hours} h/week)",
+                          changes, trial, base, learner))
+    return out
+
+
+def _entry(constraint: str, change: str, changes: dict, trial: LearningPath, base: dict | None = None,
+           learner: LearnerProfile | None = None) -> dict:
+    extra = []
+    if base and learner is not None:
+        if "mobility_km" in base:
+            extra.append(f"travel up to {base['mobility_km']:.0f} km")
+        if "budget_eur" in base:
+            extra.append(f"budget {base['budget_eur']} EUR")
+    text = change + (" and " + " and ".join(extra) if extra else "")
+    return {"constraint": constraint, "change": text,
+            "changes": {k: (str(v) if isinstance(v, dt.date) else v) for k, v in changes.items()},
+            "resulting_plan_summary": _summary(trial)}
+
+
+def relaxation_profile(learner: LearnerProfile, relaxation: dict) -> LearnerProfile:
+    """The learner profile with a relaxation's ``changes`` applied (dates parsed)."""
+    changes = dict(relaxation["changes"])
+    if "deadline" in changes:
+        changes["deadline"] = dt.date.fromisoformat(str(changes["deadline"]))
+    return _apply(learner, changes)
+
+
+__all__ = ["relaxation_profile", "suggest_relaxations"]
