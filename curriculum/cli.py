@@ -19,8 +19,9 @@ from curriculum.errors import CurriculumError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Personalised training pathways toward industrial jobs, grounded in a module catalogue.")
+from curriculum.cli_kb import kb_app  # noqa: E402
+
 import_app = typer.Typer(no_args_is_help=True, help="Import official ESCO / ROME 4.0 downloads into the knowledge base.")
-kb_app = typer.Typer(no_args_is_help=True, help="Curate the knowledge base.")
 app.add_typer(import_app, name="import")
 app.add_typer(kb_app, name="kb")
 
@@ -108,9 +109,15 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
 
 def _emit(data: str | bytes, out: Path | None) -> None:
     if out:
+        if not out.parent.is_dir():
+            raise InputError("folder does not exist", file=str(out.parent), field="--out")
         tmp = out.with_name(out.name + ".tmp")
-        (tmp.write_bytes if isinstance(data, bytes) else lambda d: tmp.write_text(d, encoding="utf-8"))(data)
-        tmp.replace(out)
+        try:
+            tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+            tmp.replace(out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"cannot write: {exc.strerror}", file=str(out), field="--out") from None
         typer.echo(f"wrote {out}", err=True)
     elif isinstance(data, bytes):
         sys.stdout.buffer.write(data)
@@ -192,26 +199,6 @@ def import_rome(directory: Path, kb: KbOpt = None) -> None:
     _import("rome", directory, kb)
 
 
-@kb_app.command("validate")
-def kb_validate(path: Annotated[Optional[Path], typer.Argument()] = None,
-                fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.text) -> None:
-    """Validate the knowledge base; exit 2 when there are errors."""
-    from curriculum.knowledge.validate import validate_kb
-    from curriculum.settings import Settings
-
-    def go():
-        report = validate_kb(path or Settings.from_env().kb_dir)
-        if fmt == Fmt.json:
-            typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        else:
-            for e in report["errors"]:
-                typer.echo(f"{e['file']}:{e['line'] or '-'}: {e['field'] or '-'}: {e['message']}")
-            typer.echo(f"checked {report['checked']} files, {len(report['errors'])} error(s)")
-        if report["errors"]:
-            raise typer.Exit(2)
-    _run(go)
-
-
 @app.command()
 def ui(port: int = 8501) -> None:
     """Start the Streamlit app."""
@@ -219,7 +206,13 @@ def ui(port: int = 8501) -> None:
 
     app_path = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_path),
-                                      "--server.port", str(port), "--server.headless", "true"]))
+                                      "--server.port", str(port), "--server.headless", "true",
+                                      "--browser.gatherUsageStats", "false"]))
+
+
+from curriculum.cli_cohort import cohort  # noqa: E402
+
+app.command()(cohort)
 
 
 def main() -> None:

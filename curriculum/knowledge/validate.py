@@ -18,6 +18,9 @@ def validate_kb(kb_dir: Path, today: dt.date | None = None) -> dict:
     module teaches.
     """
     today = today or dt.date.today()
+    if not (Path(kb_dir) / "modules").is_dir() and not (Path(kb_dir) / "jobs").is_dir():
+        return {"checked": 0, "errors": [dict(file=str(kb_dir), line=None, field=None,
+                                              message="not a knowledge base folder (expected modules/ and jobs/ inside)")]}
     cat = load_catalogue(Path(kb_dir))
     errors = [dict(file=i.file, line=i.line, field=i.field, message=i.message) for i in cat.issues]
     root = Path(kb_dir)

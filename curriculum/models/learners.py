@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from curriculum.models.modules import Modality
 from curriculum.models.skills import Level
@@ -28,8 +28,8 @@ class Location(BaseModel):
 
     @model_validator(mode="after")
     def _something(self) -> "Location":
-        if not self.city and not self.postcode and (self.lat is None or self.lon is None):
-            raise ValueError("give a city, a postcode, or lat and lon")
+        if not self.city and (self.lat is None or self.lon is None):
+            raise ValueError("give a city (with its postcode if you like), or lat and lon")
         return self
 
 
@@ -62,11 +62,11 @@ class LearnerProfile(BaseModel):
     name: str | None = None
     language: str = Field("fr", pattern=r"^(fr|en)$")
     location: Location
-    mobility_km: float = Field(50, ge=0, le=2000)
-    hours_per_week: float = Field(gt=0, le=60)
+    mobility_km: float = Field(50, ge=0, le=2000, strict=True)
+    hours_per_week: float = Field(gt=0, le=60, strict=True)
     start: dt.date
     deadline: dt.date
-    budget_eur: float | None = Field(None, ge=0)
+    budget_eur: float | None = Field(None, ge=0, le=10_000_000, strict=True)
     preferred_modalities: list[Modality] = Field(default_factory=lambda: list(Modality))
     skills: list[HeldSkill] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)
@@ -74,11 +74,13 @@ class LearnerProfile(BaseModel):
     target_job: str | None = None
     expect: dict | None = Field(None, description="evaluation expectations (ignored by the planner)")
 
-    @model_validator(mode="after")
-    def _dates(self) -> "LearnerProfile":
-        if self.deadline <= self.start:
-            raise ValueError(f"deadline {self.deadline} is not after start {self.start}")
-        return self
+    @field_validator("deadline")
+    @classmethod
+    def _after_start(cls, deadline: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and deadline <= start:
+            raise ValueError(f"deadline {deadline} is not after start {start}")
+        return deadline
 
     @property
     def weeks_available(self) -> float:

@@ -88,6 +88,7 @@ class LearningPath(BaseModel):
     already_qualified: bool = False
     infeasibility: dict[str, Any] | None = None
     relaxations: list[dict[str, Any]] = Field(default_factory=list)
+    repairs: list[dict[str, Any]] = Field(default_factory=list)
     prior_learning: dict[str, Any] | None = None
     label: str | None = None
     trade_off: str | None = None

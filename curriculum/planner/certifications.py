@@ -16,6 +16,8 @@ _OTHER = re.compile(r"\b(IRVE|ISO9606-1-\d+|RNCP\d+|CACES[- ]?R?\d+\w*)\b", re.I
 
 def parse_certification_codes(text: str) -> set[str]:
     """Codes found in a free string, e.g. ``"Habilitation électrique B2V"`` → ``{"B2V"}``."""
+    text = text.upper()
+    text = re.sub(r"\b(B[012CRE]|H[012CE])\s+(VL|TL|XL|V|T|X|L)\b", r"\1\2", text)
     codes = set(_HABILITATION.findall(text))
     codes |= {m.upper().replace(" ", "-") for m in _OTHER.findall(text)}
     if not codes and re.fullmatch(r"[A-Za-z0-9._:-]+", text.strip()):

@@ -46,6 +46,9 @@ def path_violations(path: LearningPath, catalogue: Catalogue, job: Job, learner:
             out.append(f"feasible but {path.total_hours} h > {learner.hours_available} h available")
         if learner.budget_cap is not None and path.total_cost_eur > learner.budget_cap + 1e-6:
             out.append(f"feasible but {path.total_cost_eur} EUR > budget {learner.budget_cap}")
-        if path.steps and path.steps[-1].end > learner.deadline:
-            out.append(f"feasible but ends {path.steps[-1].end} after deadline {learner.deadline}")
+        for k, step in enumerate(path.steps):
+            if step.end > learner.deadline:
+                out.append(f"feasible but step {k} ends {step.end} after deadline {learner.deadline}")
+            if k and step.start < path.steps[k - 1].end and step.start <= path.steps[k - 1].start:
+                out.append(f"step {k} starts {step.start} before step {k - 1} ({path.steps[k - 1].start})")
     return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from curriculum.errors import InputError
 from curriculum.generation import narrative
-from curriculum.geo import resolve_city
+from curriculum.geo import distance_km, resolve_city
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
 from curriculum.planner.certifications import held_codes
@@ -57,19 +57,20 @@ def resolve_job(catalogue: Catalogue, ref: str | None, file: str | None = None) 
     """The job named by ``ref``. Raises :class:`InputError` (field ``target_job``) if unknown."""
     if not ref:
         raise InputError("no target job: set target_job in the profile or pass --job", file=file, field="target_job")
-    job = catalogue.find_job(ref)
-    if job is None:
+    jobs = catalogue.find_jobs(ref)
+    if not jobs:
         raise InputError(f"unknown job {ref!r}; see `curriculum jobs`", file=file, field="target_job")
-    return job
+    return jobs[0]
 
 
 def _uncoverable_reason(skill: str, level: int, cat: Catalogue, elig: dict[str, Eligibility]) -> str:
     teachers = [m for m in cat.modules.values() if m.teaches(skill) >= level]
     if not teachers:
         return f"no module in the catalogue teaches this skill at level {level}"
-    reasons = sorted({elig[m.id].reason for m in teachers if not elig[m.id].ok})
-    return "no reachable module: " + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in teachers[:3]) if reasons else \
-        "modules teaching it need prerequisites no reachable module teaches"
+    blocked = [m for m in teachers if not elig[m.id].ok]
+    if not blocked:
+        return "the modules teaching it need prerequisites that no reachable module teaches"
+    return "no reachable module: " + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in blocked[:3])
 
 
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
@@ -94,6 +95,10 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     gaps = analyse_gaps(job, mapped.held, certs)
     warnings: list[str] = [f"skill {m.query!r} could not be mapped to the taxonomy (best guess "
                            f"{m.label!r} at {m.confidence:.2f}); it is ignored" for m, _ in mapped.matches if not m.skill]
+    warnings += [f"skill {m.query!r} is not in the taxonomy; kept as given" for m, _ in mapped.matches
+                 if m.method == "uri" and m.label is None]
+    if learner.start < dt.date.today():
+        warnings.append(f"start date {learner.start} is in the past")
     if learner.budget_eur == 0:
         warnings.append("budget_eur is 0: read as funded (no budget cap)")
     base = dict(
@@ -145,18 +150,31 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
     if not result.found:
-        problem.hours_cap = problem.budget_cap = None
-        result = solve_selection(problem, time_limit)
+        # which limit breaks? keep the budget if some plan respects it, else keep the hours
+        caps = (problem.hours_cap, problem.budget_cap)
+        for hours_cap, budget_cap in ((None, caps[1]), (caps[0], None), (None, None)):
+            if (hours_cap, budget_cap) == caps:
+                continue
+            problem.hours_cap, problem.budget_cap = hours_cap, budget_cap
+            result = solve_selection(problem, time_limit)
+            if result.found:
+                break
         infeasibility = _limits_broken(result, learner)
-    steps, levels = _steps(result, catalogue, learner, elig, mapped.held, gaps, job)
-    if steps and steps[-1].end > learner.deadline:
-        late = (steps[-1].end - learner.deadline).days
+    steps, levels = _steps(result, catalogue, learner, elig, mapped.held, gaps, job, home)
+    last_end = max((s.end for s in steps), default=learner.start)
+    if last_end > learner.deadline:
+        late = (last_end - learner.deadline).days
         infeasibility = infeasibility or {}
-        infeasibility.update(deadline=str(learner.deadline), planned_end=str(steps[-1].end), days_late=late,
+        infeasibility.update(deadline=str(learner.deadline), planned_end=str(last_end), days_late=late,
                              weeks_missing=max(infeasibility.get("weeks_missing", 0), math.ceil(late / 7)))
         infeasibility.setdefault("limits_broken", []).append("deadline")
-    if any(s.session and s.session.get("conflict") for s in steps):
-        warnings.append("a session could not be taken in order after the previous step; dates overlap")
+    late_sessions = [s.module_id for s in steps if s.session is None and catalogue.modules[s.module_id].sessions]
+    if late_sessions:
+        warnings.append("no published session left in time for: " + ", ".join(late_sessions)
+                        + "; dates estimated from the hours (ask the provider for a session)")
+        infeasibility = infeasibility or {}
+        infeasibility["sessions_missing"] = late_sessions
+        infeasibility.setdefault("limits_broken", []).append("sessions")
 
     for g in gaps.skill_gaps:
         if not g.essential and levels.get(g.skill, 0) < g.required:
@@ -174,7 +192,8 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     total_c = round(sum(s.cost_eur for s in steps), 2)
     why = None
     if infeasibility:
-        why = ", ".join(infeasibility.get("limits_broken", []))
+        names = narrative.LIMIT_NAMES.get(lang, {})
+        why = ", ".join(names.get(k, k) for k in dict.fromkeys(infeasibility.get("limits_broken", [])))
     obtained = sorted({s.certification for s in steps if s.certification})
     covered = sorted(s for s, lvl in levels.items()
                      if any(r.skill == s and lvl >= r.level for r in job.required_skills))
@@ -205,7 +224,7 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
 
 
 def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, elig: dict[str, Eligibility],
-           held: dict[str, int], gaps: GapAnalysis, job: Job) -> tuple[list[Step], dict[str, int]]:
+           held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float]) -> tuple[list[Step], dict[str, int]]:
     modules = [cat.modules[i] for i in result.order]
     ordered = order_modules(modules, held)
     planned = schedule(ordered, elig, learner.start, learner.hours_per_week)
@@ -223,18 +242,22 @@ def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, eli
         for o in m.outcomes:
             levels[o.skill] = max(levels.get(o.skill, 0), o.level)
         e = elig[m.id]
-        city = item.session.place if item.session and item.session.place else (e.place.city if e.place else None)
+        place = e.place
+        if item.session and item.session.place:
+            place = next((p for p in m.places if p.city == item.session.place), place)
+        city = place.city if place else (item.session.place if item.session else None)
+        km = round(distance_km(home, (place.lat, place.lon)), 1) if place else None
         steps.append(Step(
             module_id=m.id, title=m.title, hours=m.duration_hours, cost_eur=m.cost_eur, modality=m.modality,
             start=item.start, end=item.end, outcomes={o.skill: o.level for o in m.outcomes},
-            certification=cert, place=city, distance_km=e.distance_km, provider=m.provider,
+            certification=cert, place=city, distance_km=km, provider=m.provider,
             session=({"start": str(item.session.start), "end": str(item.session.end), "place": item.session.place,
                       "seats": item.session.seats, "conflict": item.conflict} if item.session else None),
             inserted_as_prerequisite=not covers and not (cert and cert in job.mandatory_certifications),
             covers=covers,
             rationale=narrative.step_rationale(m, learner.language, [cat.skill_label(s, learner.language) for s in covers],
                                                cert if cert in job.mandatory_certifications else None,
-                                               needed_by[:3], city, e.distance_km)))
+                                               needed_by[:3], city, km)))
     return steps, levels
 
 

@@ -60,19 +60,22 @@ class ScheduledStep:
 
 def schedule(ordered: list[Module], eligibility: dict[str, Eligibility], start: dt.date,
              hours_per_week: float) -> list[ScheduledStep]:
-    """Dates for each module in order; ``conflict`` marks a session that started before the cursor."""
+    """Dates for each module in order (never before the previous step ends); ``conflict`` marks a
+    module whose published sessions all start before its turn (dates then estimated from hours)."""
     cursor = start
     out: list[ScheduledStep] = []
     for module in ordered:
         sessions = eligibility[module.id].sessions if module.id in eligibility else ()
-        if sessions:
-            later = [s for s in sessions if s.start >= cursor]
-            chosen = later[0] if later else sessions[-1]
-            out.append(ScheduledStep(module, chosen.start, chosen.end, chosen, conflict=not later))
+        later = [s for s in sessions if s.start >= cursor]
+        if later:
+            chosen = later[0]
+            out.append(ScheduledStep(module, chosen.start, chosen.end, chosen))
             cursor = max(cursor, chosen.end + dt.timedelta(days=1))
-        else:
-            days = max(1, math.ceil(module.duration_hours / hours_per_week * 7))
-            end = cursor + dt.timedelta(days=days - 1)
-            out.append(ScheduledStep(module, cursor, end, None))
-            cursor = end + dt.timedelta(days=1)
+            continue
+        # rolling admission, or no published session left after the previous step: estimate the
+        # dates from the hours (``conflict`` flags the latter so the path can say so)
+        days = max(1, math.ceil(module.duration_hours / hours_per_week * 7))
+        end = cursor + dt.timedelta(days=days - 1)
+        out.append(ScheduledStep(module, cursor, end, None, conflict=bool(sessions)))
+        cursor = end + dt.timedelta(days=1)
     return out

@@ -54,3 +54,16 @@ def default_embeddings() -> Embeddings:
 
     return HuggingFaceEmbeddings(model_name=str(path), model_kwargs={"device": "cpu"},
                                  encode_kwargs={"normalize_embeddings": True})
+
+
+class LazyEmbeddings(Embeddings):
+    """Loads the MiniLM model on first use only (an incremental index with nothing to embed, or a
+    plan whose labels all match exactly, never pays the ~5 s model load)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed texts (loads the model on first call)."""
+        return default_embeddings().embed_documents(texts) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query (loads the model on first call)."""
+        return default_embeddings().embed_query(text)

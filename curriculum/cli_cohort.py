@@ -1,0 +1,101 @@
+"""``curriculum cohort``: plan a cohort programme from a CSV/XLSX file (thin layer over
+:mod:`curriculum.cohort`).
+
+Exit codes: 0 when at least one member was planned (rejected rows are listed in ``errors``);
+2 when none could be planned or a file is unreadable (one line naming the file, row and field);
+1 on internal failures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from curriculum.errors import CurriculumError, InputError
+
+cohort_app = typer.Typer(add_completion=False, help="Cohort programmes for training managers.")
+
+
+class CohortFmt(str, Enum):
+    json = "json"
+    text = "text"
+    xlsx = "xlsx"
+    csv = "csv"
+    ics = "ics"
+
+
+def _emit(data: str | bytes, out: Path | None) -> None:
+    if out:
+        tmp = out.with_name(out.name + ".tmp")
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        tmp.replace(out)
+        typer.echo(f"wrote {out}", err=True)
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        typer.echo(data)
+
+
+def _default_settings() -> "object":
+    from curriculum.cohort.models import ProgrammeSettings
+
+    today = dt.date.today()
+    return ProgrammeSettings(start=today, end=today + dt.timedelta(days=364))
+
+
+@cohort_app.command("cohort")
+def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort CSV or XLSX (see examples/cohort/template.csv)")],
+           settings: Annotated[Optional[Path], typer.Option("--settings", "-s", help="programme settings YAML")] = None,
+           fmt: Annotated[CohortFmt, typer.Option("--format", "-f", help="json|text|xlsx|csv|ics")] = CohortFmt.text,
+           out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
+           save: Annotated[Optional[str], typer.Option("--save", help="save the programme under NAME (new version)")] = None,
+           ) -> None:
+    """Plan a cohort: individual paths, a common core taught in groups, totals and savings."""
+    from curriculum.cohort.export import programme_to_csv, programme_to_ics, programme_to_text, programme_to_xlsx
+    from curriculum.cohort.io import load_programme_settings, read_cohort
+    from curriculum.cohort.planner import plan_cohort
+    from curriculum.cohort.store import ProgrammeStore
+    from curriculum.services import Workspace
+    from curriculum.settings import Settings
+
+    try:
+        ws = Workspace.open(Settings.from_env())
+        prog_settings = load_programme_settings(settings) if settings else _default_settings()
+        members, errors = read_cohort(cohort, ws.catalogue, cache_dir=str(ws.settings.data_dir),
+                                      default_job=prog_settings.default_target_job)  # type: ignore[attr-defined]
+        programme = plan_cohort(ws, members, prog_settings, errors=errors, file=str(cohort))  # type: ignore[arg-type]
+        if not programme.members:
+            first = programme.errors[0] if programme.errors else None
+            raise InputError("no member could be planned" + (f" ({len(programme.errors)} rejected rows; first: "
+                                                             f"{first.message})" if first else ""),
+                             file=str(cohort), field=first.field if first else None, line=first.row if first else None)
+        if save:
+            version = ProgrammeStore(ws.settings.data_dir).save(save, programme, prog_settings, members)  # type: ignore[arg-type]
+            typer.echo(f"saved {save!r} version {version}", err=True)
+        if fmt == CohortFmt.json:
+            data: str | bytes = json.dumps(programme.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        elif fmt == CohortFmt.xlsx:
+            data = programme_to_xlsx(programme)
+        elif fmt == CohortFmt.csv:
+            data = programme_to_csv(programme)
+        elif fmt == CohortFmt.ics:
+            data = programme_to_ics(programme)
+        else:
+            data = programme_to_text(programme)
+        _emit(data, out)
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except CurriculumError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None

@@ -1,0 +1,208 @@
+"""``curriculum kb …``: curate the knowledge base (validate, gaps, imports, exports).
+
+Mounted by :mod:`curriculum.cli` with ``from curriculum.cli_kb import kb_app``. Exit codes: 0
+success, 2 bad input (validation errors; an import where no record could be imported), 1 internal
+failure. Issues are printed one per line as ``file:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from curriculum.errors import CurriculumError, InputError
+
+kb_app = typer.Typer(no_args_is_help=True, help="Curate the knowledge base.")
+
+
+class KbFmt(str, Enum):
+    json = "json"
+    text = "text"
+
+
+class ExportFmt(str, Enum):
+    jsonld = "jsonld"
+    csv = "csv"
+
+
+KbOpt = Annotated[Optional[Path], typer.Option("--kb", help="knowledge base folder (default: shipped)")]
+FmtOpt = Annotated[KbFmt, typer.Option("--format", "-f", help="json|text")]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="replace modules whose id already exists")]
+
+
+def _settings(kb: Path | None = None):
+    from curriculum.settings import Settings
+
+    return Settings.from_env(kb_dir=kb)
+
+
+def _run(fn):
+    try:
+        return fn()
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    except CurriculumError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
+
+
+def _line(file: str | None, line: int | None, field: str | None, message: str) -> str:
+    return f"{file or '-'}:{line or '-'}: {field or '-'}: {message}"
+
+
+@kb_app.command("validate")
+def kb_validate(path: Annotated[Optional[Path], typer.Argument(help="knowledge base folder")] = None,
+                fmt: FmtOpt = KbFmt.text) -> None:
+    """Validate the knowledge base; exit 2 when there are errors (every error listed)."""
+    from curriculum.knowledge.editing import add_lines
+    from curriculum.knowledge.validate import validate_kb
+
+    def go():
+        report = add_lines(validate_kb(path or _settings().kb_dir))
+        if fmt == KbFmt.json:
+            typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            for e in report["errors"]:
+                typer.echo(_line(e["file"], e["line"], e["field"], e["message"]))
+            typer.echo(f"checked {report['checked']} files, {len(report['errors'])} error(s)")
+        if report["errors"]:
+            raise typer.Exit(2)
+    _run(go)
+
+
+def _near(text: str, cache_dir: str) -> tuple[float, float]:
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", text)
+    if m:
+        return float(m.group(1)), float(m.group(2))
+    from curriculum.geo import resolve_city
+
+    try:
+        return resolve_city(text, cache_dir=cache_dir)
+    except InputError as exc:
+        raise InputError(exc.message, field="--near") from exc
+
+
+@kb_app.command("gaps")
+def kb_gaps(job: Annotated[Optional[str], typer.Option("--job", help="job id, rome:CODE or esco:URI (default: all jobs)")] = None,
+            near: Annotated[Optional[str], typer.Option("--near", help="city, or 'lat,lon'")] = None,
+            radius_km: Annotated[Optional[float], typer.Option("--radius-km", min=0, help="km (default 40 with --near)")] = None,
+            fmt: FmtOpt = KbFmt.text, kb: KbOpt = None) -> None:
+    """List job skills no module teaches, or (with --near) none teaches in person within the radius."""
+    from curriculum.knowledge.catalogue import load_catalogue
+    from curriculum.knowledge.gaps import basin_gaps, job_gaps
+
+    def go():
+        settings = _settings(kb)
+        cat = load_catalogue(settings.kb_dir)
+        point = _near(near, str(settings.data_dir)) if near else None
+        radius = (radius_km if radius_km is not None else 40.0) if point else None
+        where = {"near": near, "lat": point[0], "lon": point[1], "radius_km": radius} if point else None
+        if job:
+            gaps = job_gaps(cat, job, point, radius)
+            found = cat.find_job(job)
+            results = [{"job": found.id, "title": found.title, "rome_code": found.rome_code, "gaps": gaps}]
+        elif point:
+            results = basin_gaps(cat, point, radius)
+        else:
+            results = [{"job": j.id, "title": j.title, "rome_code": j.rome_code, "gaps": job_gaps(cat, j.id)}
+                       for j in cat.jobs.values()]
+        for r in results:
+            r["skills"] = [{"id": g["skill"], **g} for g in r.pop("gaps")]
+        if fmt == KbFmt.json:
+            out = {**results[0], "area": where} if job else {"area": where, "jobs": results}
+            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        for r in results:
+            typer.echo(f"{r['job']} ({r['rome_code'] or '-'}): {len(r['skills'])} gap(s)"
+                       + (f" around {near} ({radius:g} km)" if point else ""))
+            for s in r["skills"]:
+                typer.echo(f"  {'essential' if s['essential'] else 'optional '} {s['label']} "
+                           f"(level {s['required_level']}): {s['reason']}")
+    _run(go)
+
+
+def _finish(kind: str, file: Path, parsed: tuple[list, list], kb: Path | None, overwrite: bool) -> None:
+    from curriculum.knowledge.editing import vet_modules, write_modules
+
+    modules, issues = parsed
+    kb_dir = _settings(kb).kb_dir
+    good, vet_issues = vet_modules(modules, kb_dir)
+    report = write_modules(good, kb_dir, overwrite=overwrite)
+    for i in issues:
+        typer.echo(_line(i.file, i.line, i.field, i.message), err=True)
+    for i in vet_issues:
+        typer.echo(_line(f"{file} → {i.file}", i.line, i.field, i.message), err=True)
+    for mid in report.skipped:
+        typer.echo(_line(str(file), None, "id", f"module {mid!r} already exists: skipped (use --overwrite)"), err=True)
+    typer.echo(json.dumps({"format": kind, "parsed": len(modules), "imported": report.written, "skipped": report.skipped,
+                           "issues": len(issues) + len(vet_issues), "kb": str(kb_dir)}, ensure_ascii=False))
+    if not good:
+        raise typer.Exit(2)
+
+
+@kb_app.command("import-lheo")
+def kb_import_lheo(file: Path, kb: KbOpt = None, overwrite: OverwriteOpt = False) -> None:
+    """Import an LHEO 2.x XML offer file (one module per formation × action)."""
+    from curriculum.knowledge.catalogue import load_catalogue
+    from curriculum.knowledge.lheo import parse_lheo
+
+    def go():
+        settings = _settings(kb)
+        parsed = parse_lheo(file, load_catalogue(settings.kb_dir), cache_dir=str(settings.data_dir))
+        _finish("lheo", file, parsed, kb, overwrite)
+    _run(go)
+
+
+@kb_app.command("import-csv")
+def kb_import_csv(file: Path,
+                  mapping: Annotated[Optional[str], typer.Option("--mapping", help='JSON {"field": "csv column"} or a .json file')] = None,
+                  kb: KbOpt = None, overwrite: OverwriteOpt = False) -> None:
+    """Import a CSV catalogue (';' or ',' detected), with an optional column mapping."""
+    from curriculum.knowledge.catalogue_io import import_csv
+
+    def go():
+        try:
+            text = Path(mapping).read_text(encoding="utf-8") if mapping and Path(mapping).is_file() else mapping
+            cols = json.loads(text) if text else None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"--mapping is not JSON: {exc}", field="--mapping") from exc
+        if cols is not None and not isinstance(cols, dict):
+            raise InputError('--mapping must be a JSON object {"field": "column"}', field="--mapping")
+        _finish("csv", file, import_csv(file, cols, cache_dir=str(_settings(kb).data_dir)), kb, overwrite)
+    _run(go)
+
+
+@kb_app.command("import-jsonld")
+def kb_import_jsonld(file: Path, kb: KbOpt = None, overwrite: OverwriteOpt = False) -> None:
+    """Import schema.org Course JSON-LD."""
+    from curriculum.knowledge.catalogue_io import import_jsonld
+
+    _run(lambda: _finish("jsonld", file, import_jsonld(file, cache_dir=str(_settings(kb).data_dir)), kb, overwrite))
+
+
+@kb_app.command("export")
+def kb_export(fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="jsonld|csv")] = ExportFmt.jsonld,
+              out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file")] = None,
+              kb: KbOpt = None) -> None:
+    """Export the catalogue as schema.org Course JSON-LD or CSV."""
+    from curriculum.knowledge.catalogue import load_catalogue
+    from curriculum.knowledge.catalogue_io import export_csv, export_jsonld
+    from curriculum.knowledge.editing import atomic_write_text
+
+    def go():
+        cat = load_catalogue(_settings(kb).kb_dir)
+        mods = cat.modules.values()
+        text = (json.dumps(export_jsonld(mods, cat.taxonomy), ensure_ascii=False, indent=2)
+                if fmt == ExportFmt.jsonld else export_csv(mods))
+        if out:
+            atomic_write_text(out, text)
+            typer.echo(f"wrote {out} ({len(cat.modules)} modules)", err=True)
+        else:
+            typer.echo(text)
+    _run(go)

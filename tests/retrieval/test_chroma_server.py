@@ -1,0 +1,73 @@
+"""The scale-out path for real: a `chroma run` server on 127.0.0.1, indexed and planned through (issue #2)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from curriculum.learners import parse_learner
+from curriculum.services import Workspace
+from curriculum.settings import Settings
+from tests.conftest import KB_DIR
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    if not Path(exe).exists():
+        pytest.skip("chroma CLI not installed")
+    port = _free_port()
+    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start within 60 s")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_index_and_plan_through_chroma_server(chroma_server, workspace, tmp_path):
+    settings = Settings.from_env(data_dir=tmp_path, kb_dir=KB_DIR, chroma_host="127.0.0.1", chroma_port=chroma_server,
+                                 collection="srv_modules")
+    ws = Workspace.open(settings, embeddings=workspace.embeddings or workspace.index.embeddings)
+    reports = ws.build_index()
+    assert reports[0].added == len(ws.catalogue.modules) and ws.index.count() == len(ws.catalogue.modules)
+    again = ws.build_index()
+    assert again[0].unchanged == len(ws.catalogue.modules) and again[0].added == 0
+    hits = ws.index.search_modules("habilitation B2TL travaux sous tension véhicules électriques", k=3)
+    assert any("b2tl" in mid for mid, _ in hits)
+    profile = parse_learner("""id: srv
+location: {city: Douai}
+hours_per_week: 8
+start: 2027-01-04
+deadline: 2027-09-30
+budget_eur: 4000
+preferred_modalities: [in_person, blended]
+skills:
+  - {label: "use diagnostic equipment for vehicles", level: 3}
+target_job: rome:H2703
+""")
+    path = ws.plan(profile, explain=False)
+    assert path.skill_mapping[0]["method"] == "embedding"  # mapped through the server's skills collection
+    assert path.feasible and "B2TL" in [s.certification for s in path.steps]
