@@ -1,7 +1,9 @@
 """Streamlit entry point: ``streamlit run ui/app.py``.
 
-Routes to the pages of ``ui/pages``. Add a page by appending an ``st.Page`` to ``PAGES``
-(e.g. cohort planning, instructor view); pages stay thin and call :mod:`curriculum.services`.
+Routes to the pages of ``ui/pages``: learner pathway (learners, advisers), cohort programme
+(training managers), catalogue (instructors). Add a page by appending an ``st.Page`` to ``PAGES``;
+pages stay thin and call the package's services (:mod:`curriculum.services`, :mod:`curriculum.cohort`,
+:mod:`curriculum.knowledge`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ if _ROOT not in sys.path:
 
 PAGES = [
     st.Page("pages/learner.py", title="Learner pathway", url_path="learner", default=True),
-    # st.Page("pages/cohort.py", title="Cohort planning", url_path="cohort"),
-    # st.Page("pages/instructor.py", title="Instructor view", url_path="instructor"),
+    st.Page("pages/cohort.py", title="Cohort programme", url_path="cohort"),
+    st.Page("pages/instructor.py", title="Catalogue (instructors)", url_path="instructor"),
 ]
 
 st.set_page_config(page_title="curriculum", layout="wide")

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from curriculum.errors import GenerationError
 from curriculum.generation.context import pack_modules
@@ -32,18 +32,24 @@ from curriculum.settings import Settings
 _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="llm")
 
 
+def _clip(limit: int) -> AfterValidator:
+    # limits applied after parsing, not in the JSON schema: length constraints make some servers'
+    # grammar compilers (llama.cpp) explode
+    return AfterValidator(lambda v: v[:limit])
+
+
 class ProposedStep(BaseModel):
     """One module the model proposes, with why."""
 
-    module_id: str = Field(max_length=120)
-    rationale: str = Field("", max_length=1500)
+    module_id: Annotated[str, _clip(120)]
+    rationale: Annotated[str, _clip(1500)] = ""
 
 
 class Proposal(BaseModel):
     """The model's structured answer."""
 
-    steps: list[ProposedStep] = Field(default_factory=list, max_length=60)
-    summary: str = Field("", max_length=3000)
+    steps: Annotated[list[ProposedStep], _clip(60)] = Field(default_factory=list)
+    summary: Annotated[str, _clip(3000)] = ""
 
 
 def make_chat_model(settings: Settings) -> Any:
@@ -129,7 +135,9 @@ class LLMAssembler:
                         context={"candidates": len(packed.included) + len(packed.left_out),
                                  "included": len(packed.included), "left_out": packed.left_out[:20],
                                  "truncated_summaries": packed.truncated})
-            kwargs = {"methods": self.methods} if self.methods else {}
+            kwargs: dict = {"memo_key": f"{self.model_name}@{getattr(self.chat, 'openai_api_base', '')}"}
+            if self.methods:
+                kwargs["methods"] = self.methods
             future = _POOL.submit(invoke_structured, self.chat, Proposal, [("system", system), ("human", user)], **kwargs)
             result = future.result(timeout=self.timeout_s)
         except concurrent.futures.TimeoutError:

@@ -54,11 +54,16 @@ def _usage(msg: Any) -> tuple[int | None, int | None]:
 
 
 def _is_transport(exc: Exception) -> bool:
-    return type(exc).__name__ in _TRANSPORT or isinstance(exc, (TimeoutError, ConnectionError))
+    name = type(exc).__name__
+    return (name in _TRANSPORT or "Connection" in name or "Timeout" in name
+            or isinstance(exc, (TimeoutError, ConnectionError)))
+
+
+_WORKED: dict[str, str] = {}
 
 
 def invoke_structured(chat: Any, schema: type[BaseModel], messages: list[tuple[str, str]],
-                      methods: tuple[str, ...] = METHODS, max_retries: int = 1) -> StructuredResult:
+                      methods: tuple[str, ...] = METHODS, max_retries: int = 1, memo_key: str | None = None) -> StructuredResult:
     """Call ``chat`` and return a validated ``schema`` instance.
 
     Raises
@@ -69,6 +74,8 @@ def invoke_structured(chat: Any, schema: type[BaseModel], messages: list[tuple[s
     """
     errors: list[str] = []
     attempts = 0
+    if memo_key in _WORKED and _WORKED[memo_key] in methods:  # what this server accepted last time goes first
+        methods = (_WORKED[memo_key], *[m for m in methods if m != _WORKED[memo_key]])
     last_raw = ""
     schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
     for method in methods:
@@ -99,6 +106,8 @@ def invoke_structured(chat: Any, schema: type[BaseModel], messages: list[tuple[s
                         raise ValueError(f"parsing error: {out.get('parsing_error')}")
                     value = out["parsed"] if isinstance(out["parsed"], schema) else schema.model_validate(out["parsed"])
                     tin, tout = _usage(raw)
+                if memo_key:
+                    _WORKED[memo_key] = method
                 return StructuredResult(value, method, attempts, tin, tout, last_raw, errors)
             except (ValidationError, ValueError, json.JSONDecodeError) as exc:
                 errors.append(f"{method}: {str(exc)[:300]}")

@@ -200,6 +200,8 @@ def test_pdf_text_with_pypdf(l01):
     reader = pypdf.PdfReader(io.BytesIO(path_to_pdf(path)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "B2TL" in text and "Habilitation" in text
+    assert "Réalisable" in text and "€" in text  # accents and the euro sign survive the Unicode font
+    assert "Demonstration catalogue" in text
 
 
 def test_pdf_infeasible_path_lists_gaps_and_relaxations(workspace):

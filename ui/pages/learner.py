@@ -1,9 +1,12 @@
 """Learner pathway page: read a profile (YAML or form), pick a target job, plan, show, download.
 
 Thin page: validation is :func:`curriculum.learners.parse_learner`, planning is
-:meth:`curriculum.services.Workspace.plan`, exports are :mod:`curriculum.exports` (the same strings
-``curriculum plan --format json|markdown`` prints). The plan is kept in ``st.session_state["plan"]``
-so reruns (downloads, widget changes) never re-plan.
+:meth:`curriculum.services.Workspace.plan` (or :meth:`~curriculum.services.Workspace.alternatives` when
+alternatives are asked for), relaxations are applied with
+:func:`curriculum.planner.relaxations.relaxation_profile` and planned again, exports are
+:mod:`curriculum.exports` (the same strings ``curriculum plan --format json|markdown`` prints; ICS and
+PDF when available). The shown plan is kept in ``st.session_state["plan"]`` (alternatives in
+``"plan_options"``) so reruns (downloads, widget changes) never re-plan.
 """
 
 from __future__ import annotations
@@ -16,8 +19,19 @@ import yaml
 
 from curriculum.errors import CurriculumError, InputError
 from curriculum.exports import path_to_json, path_to_markdown
+
+try:  # optional exports (iCalendar, PDF): the buttons are hidden when the modules are missing
+    from curriculum.exports.ics import path_to_ics
+except ImportError:  # pragma: no cover - depends on the installed package
+    path_to_ics = None  # type: ignore[assignment]
+try:
+    from curriculum.exports.pdf import path_to_pdf
+except ImportError:  # pragma: no cover
+    path_to_pdf = None  # type: ignore[assignment]
 from curriculum.learners import parse_learner
-from curriculum.models import LearnerProfile
+from curriculum.models import LearnerProfile, LearningPath
+from curriculum.planner.relaxations import relaxation_profile
+from ui.components.calendar_view import render_calendar, render_prior_learning
 from ui.components.path_view import render_path
 from ui.services import workspace
 
@@ -129,6 +143,44 @@ def job_label(job_id: str) -> str:
     return f"{job.rome_code or '—'} — {job.title_fr or job.title} / {job.title}"
 
 
+def bundle(path: LearningPath, profile: LearnerProfile, source: str, **extra: object) -> dict:
+    """A plan as kept in the session: the path, what it was planned from, and its text exports."""
+    return {"path": path, "profile": profile, "source": source, "json": path_to_json(path),
+            "markdown": path_to_markdown(path), **extra}
+
+
+def export(plan: dict, kind: str) -> bytes:
+    """The ICS or PDF bytes of a kept plan, rendered once (on first display)."""
+    if kind not in plan:
+        path = plan["path"]
+        plan[kind] = (path_to_ics(path, plan["profile"].hours_per_week) if kind == "ics"  # type: ignore[misc]
+                      else path_to_pdf(path))  # type: ignore[misc]
+    return plan[kind]
+
+
+def choose_alternative() -> None:
+    """Show the alternative picked in the radio (callback: runs before the page is drawn)."""
+    options = st.session_state.get("plan_options") or []
+    choice = st.session_state.get("alt_choice") or 0
+    if 0 <= choice < len(options):
+        st.session_state["plan"] = options[choice]
+
+
+def apply_relaxation(i: int) -> None:
+    """Re-plan with relaxation ``i`` of the shown plan applied (callback: runs before the page is drawn)."""
+    plan = st.session_state["plan"]
+    relaxation = plan["path"].relaxations[i]
+    st.session_state.pop("plan_error", None)
+    try:
+        profile = relaxation_profile(plan["profile"], relaxation)
+        path = workspace().plan(profile, plan["path"].target_job.id, file=plan["source"])
+    except CurriculumError as exc:
+        st.session_state["plan_error"] = str(exc)
+        return
+    st.session_state.pop("plan_options", None)
+    st.session_state["plan"] = bundle(path, profile, plan["source"], relaxed_by=relaxation["change"])
+
+
 st.title("Learner pathway")
 try:
     catalogue = workspace().catalogue
@@ -148,23 +200,67 @@ st.selectbox("Target job", [j.id for j in jobs], index=None, format_func=job_lab
              placeholder="Search by ROME code, French or English title", filter_mode="contains",
              help="Empty: the profile's target_job is used.")
 
+st.number_input("Alternatives", min_value=0, max_value=4, value=0, step=1, key="alternatives",
+                help="0: one plan. 1–4: up to that many genuinely different plans (fastest, cheapest, most "
+                     "local, most in-person) to choose from.")
+
 if st.button("Plan", key="plan_button", type="primary"):
-    st.session_state.pop("plan", None)
+    for k in ("plan", "plan_options", "plan_error"):
+        st.session_state.pop(k, None)
     try:
         profile, source = read_profile()
+        job_ref = st.session_state.get("target_job")
         with st.spinner("Planning…"):
-            path = workspace().plan(profile, st.session_state.get("target_job"), file=source)
+            if st.session_state.get("alternatives", 0):
+                paths = workspace().alternatives(profile, int(st.session_state["alternatives"]), job_ref,
+                                                 file=source)
+            else:
+                paths = [workspace().plan(profile, job_ref, file=source)]
     except CurriculumError as exc:
         st.error(str(exc))
     else:
-        st.session_state["plan"] = {"path": path, "json": path_to_json(path), "markdown": path_to_markdown(path)}
+        options = [bundle(p, profile, source) for p in paths]
+        if st.session_state.get("alternatives", 0):
+            st.session_state["plan_options"] = options
+            st.session_state["alt_choice"] = 0
+        st.session_state["plan"] = options[0]
+
+options = st.session_state.get("plan_options")
+if options:
+    st.radio("Choose a plan", range(len(options)), key="alt_choice", on_change=choose_alternative,
+             format_func=lambda i: f"{options[i]['path'].label} — {options[i]['path'].trade_off}")
+    if len(options) < st.session_state.get("alternatives", 0):
+        st.caption(f"Only {len(options)} genuinely different plan(s): the other objectives give the same modules.")
+if st.session_state.get("plan_error"):
+    st.error(st.session_state["plan_error"])
 
 plan = st.session_state.get("plan")
 if plan is not None:
     path = plan["path"]
-    d1, d2, _ = st.columns([1, 1, 4])
+    if plan.get("relaxed_by"):
+        st.info(f"Re-planned after applying: {plan['relaxed_by']}", icon=":material/tune:")
+    d1, d2, d3, d4, _ = st.columns([1, 1, 1, 1, 2])
     d1.download_button("Download JSON", plan["json"], file_name=f"pathway-{path.learner_id}.json",
                        mime="application/json", key="download_json", on_click="ignore")
     d2.download_button("Download Markdown", plan["markdown"], file_name=f"pathway-{path.learner_id}.md",
                        mime="text/markdown", key="download_markdown", on_click="ignore")
+    if path_to_ics is not None:
+        d3.download_button("Download calendar (ICS)", export(plan, "ics"), file_name=f"pathway-{path.learner_id}.ics",
+                           mime="text/calendar", key="download_ics", on_click="ignore")
+    if path_to_pdf is not None:
+        d4.download_button("Download PDF", export(plan, "pdf"), file_name=f"pathway-{path.learner_id}.pdf",
+                           mime="application/pdf", key="download_pdf", on_click="ignore")
     render_path(path, catalogue)
+    if path.relaxations:
+        st.markdown("#### What would make it feasible")
+        st.caption("Each change was verified by planning again with it.")
+        for i, relaxation in enumerate(path.relaxations):
+            summary = relaxation.get("resulting_plan_summary") or {}
+            st.button(f"Apply: {relaxation['change']}", key=f"relax_{i}", on_click=apply_relaxation, args=(i,),
+                      help=f"{summary.get('steps', '?')} steps, {summary.get('total_hours', '?')} h, "
+                           f"{summary.get('total_cost_eur', '?')} EUR, ends {summary.get('end', '?')}")
+    if path.prior_learning:
+        st.markdown("#### Prior learning")
+        render_prior_learning(path)
+    st.markdown("#### Calendar")
+    render_calendar(path)

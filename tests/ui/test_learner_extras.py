@@ -1,0 +1,75 @@
+"""Learner page additions: relaxations of an infeasible plan, alternatives, prior learning, calendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import REPO_ROOT, open_page
+
+L07 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L07-impossible-deadline.yaml").resolve()
+L01 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L01-mechanic-to-ev-battery.yaml").resolve()
+L02 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L02-apprentice-maintenance.yaml").resolve()
+
+
+def text_of(path: Path) -> str:
+    if not path.is_file():
+        pytest.skip(f"eval learner not found at {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def test_infeasible_plan_offers_relaxation_that_replans_feasible() -> None:
+    at = open_page()
+    at.text_area(key="learner_yaml_text").input(text_of(L07))
+    at.button(key="plan_button").click()
+    at.run()
+
+    assert not at.exception, at.exception
+    path = at.session_state["plan"]["path"]
+    assert not path.feasible and path.relaxations
+    button = at.button(key="relax_0")
+    assert button.label == f"Apply: {path.relaxations[0]['change']}"
+
+    button.click()
+    at.run()
+    assert not at.exception, at.exception
+    relaxed = at.session_state["plan"]
+    assert relaxed["path"].feasible
+    assert relaxed["relaxed_by"] == path.relaxations[0]["change"]
+    assert any(s.value.startswith("Feasible") for s in at.success)
+    assert not at.get("button") or "relax_0" not in {b.key for b in at.button}
+
+
+def test_alternatives_choice_prior_learning_and_downloads() -> None:
+    at = open_page()
+    at.text_area(key="learner_yaml_text").input(text_of(L02))  # fastest and cheapest differ
+    at.number_input(key="alternatives").set_value(3)
+    at.button(key="plan_button").click()
+    at.run()
+
+    assert not at.exception, at.exception
+    options = at.session_state["plan_options"]
+    assert len(options) >= 2 and all(o["path"].label and o["path"].trade_off for o in options)
+    radio = at.radio(key="alt_choice")
+    assert radio.options[0].startswith(options[0]["path"].label)
+    radio.set_value(1)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["plan"]["path"].label == options[1]["path"].label
+    assert any(m.label == "Total hours" and m.value == f"{options[1]['path'].total_hours:g} h" for m in at.metric)
+    keys = {b.key for b in at.get("download_button")}
+    assert {"download_json", "download_markdown", "download_ics", "download_pdf"} <= keys
+    assert len(at.get("vega_lite_chart")) >= 2  # timeline and weekly calendar
+
+
+def test_prior_learning_shown_for_single_plan() -> None:
+    at = open_page()
+    at.text_area(key="learner_yaml_text").input(text_of(L01))
+    at.button(key="plan_button").click()
+    at.run()
+    assert not at.exception, at.exception
+    prior = at.session_state["plan"]["path"].prior_learning
+    assert prior is not None
+    labels = {m.label for m in at.metric}
+    assert {"Standard programme", "Hours saved", "Cost saved"} <= labels
