@@ -36,7 +36,7 @@ class Pseudonymiser:
     def pseudonymise(self, text: str) -> str:
         """``text`` with personal data replaced by placeholders."""
         for name in sorted(self.names, key=len, reverse=True):
-            for part in {name, *name.split()}:
+            for part in dict.fromkeys([name, *name.split()]):  # the full name first, then its parts
                 if len(part) > 2:
                     text = re.sub(rf"\b{re.escape(part)}\b", lambda m: self._token("PERSON", m.group(0)), text)
         text = EMAIL.sub(lambda m: self._token("EMAIL", m.group(0)), text)

@@ -58,3 +58,18 @@ def test_saved_programme_reopens_identical() -> None:
     assert reopened["origin"].startswith(f"reopened {name} version 1")
     assert reopened["programme"].model_dump_json() == planned.model_dump_json()
     assert any(m.label == "People planned" and m.value == "25" for m in at.metric)
+
+
+def test_bad_rows_are_listed_and_valid_rows_planned() -> None:
+    at = open_page("cohort")
+    at.selectbox(key="cohort_source").set_value("sample_broken")
+    at.run()
+    at.button(key="plan_cohort_button").click()
+    at.run()
+
+    assert not at.exception, at.exception
+    programme = at.session_state["cohort"]["programme"]
+    rejected = next(df.value for df in at.dataframe if list(df.value.columns[:3]) == ["row", "field", "message"])
+    assert {(3, "skills"), (4, "target_job"), (5, "hours_per_week"), (7, "city")} <= set(
+        zip(rejected["row"], rejected["field"]))
+    assert programme.totals["members"] == len(programme.members) > 0

@@ -80,3 +80,35 @@ def test_validate_catalogue_and_gaps(kb_copy: Path) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.session_state["gaps"]["where"] == "Dunkerque, 30 km"
+
+
+def test_suggested_skills_added_only_when_ticked(kb_copy: Path) -> None:
+    at = open_module(kb_copy)
+    before = list(at.session_state["_ed_outcomes_current"]["skill"])
+    # suggestions as suggest_tags returns them (injected: embedding the taxonomy takes minutes here)
+    taken, left = (s for s in load_catalogue_skills(kb_copy, exclude=before, n=2))
+    at.session_state["tag_suggestions"] = [
+        {"skill": taken, "label": "taken skill", "confidence": 0.61},
+        {"skill": left, "label": "left skill", "confidence": 0.55}]
+    at.run()
+    assert not at.exception, at.exception
+    assert list(at.session_state["_ed_outcomes_current"]["skill"]) == before  # shown, not applied
+
+    at.checkbox(key="tag_pick_0").check()
+    at.selectbox(key="tag_level").set_value(3)
+    at.button(key="add_tags_button").click()
+    at.run()
+    assert not at.exception, at.exception
+    outcomes = at.session_state["_ed_outcomes_current"]
+    assert list(outcomes["skill"]) == [*before, taken]
+    assert int(outcomes["level"].iloc[-1]) == 3
+    assert "tag_suggestions" not in at.session_state
+    # nothing written until "Validate & save"
+    assert load_module_file(kb_copy / "modules" / f"{MODULE}.md").outcomes == \
+        load_module_file(KB_DIR / "modules" / f"{MODULE}.md").outcomes
+
+
+def load_catalogue_skills(kb: Path, exclude: list[str], n: int) -> list[str]:
+    from curriculum.knowledge.catalogue import load_catalogue
+
+    return [s for s in sorted(load_catalogue(kb).taxonomy) if s not in exclude][:n]

@@ -25,9 +25,10 @@ from ui.components.cohort_view import render_programme
 from ui.services import programme_store, workspace
 
 SAMPLE_DIR = REPO_ROOT / "examples" / "cohort"
-SAMPLE_COHORT = SAMPLE_DIR / "cohort-25.csv"
 SAMPLE_SETTINGS = SAMPLE_DIR / "settings.yaml"
-SOURCES = {"upload": "Upload a cohort file (CSV or XLSX)", "sample": "Use the sample cohort (25 people)"}
+SAMPLES = {"sample": SAMPLE_DIR / "cohort-25.csv", "sample_broken": SAMPLE_DIR / "cohort-broken.csv"}
+SOURCES = {"upload": "Upload a cohort file (CSV or XLSX)", "sample": "Use the sample cohort (25 people)",
+           "sample_broken": "Use the sample with bad rows (row errors demo)"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,10 +65,10 @@ def form_settings(base: ProgrammeSettings) -> ProgrammeSettings:
 
 def read_members(catalogue, cache_dir: str, settings: ProgrammeSettings):
     """(members, row errors, file name) of the chosen source. Raises :class:`InputError`."""
-    if st.session_state.get("cohort_source") == "sample":
-        members, errors = read_cohort(SAMPLE_COHORT, catalogue, cache_dir=cache_dir,
-                                      default_job=settings.default_target_job)
-        return members, errors, SAMPLE_COHORT.name
+    sample = SAMPLES.get(st.session_state.get("cohort_source", "upload"))
+    if sample is not None:
+        members, errors = read_cohort(sample, catalogue, cache_dir=cache_dir, default_job=settings.default_target_job)
+        return members, errors, sample.name
     uploaded = st.session_state.get("cohort_file")
     if uploaded is None:
         raise InputError("no cohort file: upload a CSV or XLSX (or use the sample cohort)")

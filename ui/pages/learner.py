@@ -250,15 +250,16 @@ if plan is not None:
     if path_to_pdf is not None:
         d4.download_button("Download PDF", export(plan, "pdf"), file_name=f"pathway-{path.learner_id}.pdf",
                            mime="application/pdf", key="download_pdf", on_click="ignore")
-    render_path(path, catalogue)
     if path.relaxations:
         st.markdown("#### What would make it feasible")
-        st.caption("Each change was verified by planning again with it.")
+        st.caption("This plan breaks a limit. Each change below was verified by planning again with it; "
+                   "apply one to see the new plan.")
         for i, relaxation in enumerate(path.relaxations):
             summary = relaxation.get("resulting_plan_summary") or {}
             st.button(f"Apply: {relaxation['change']}", key=f"relax_{i}", on_click=apply_relaxation, args=(i,),
                       help=f"{summary.get('steps', '?')} steps, {summary.get('total_hours', '?')} h, "
                            f"{summary.get('total_cost_eur', '?')} EUR, ends {summary.get('end', '?')}")
+    render_path(path, catalogue)
     if path.prior_learning:
         st.markdown("#### Prior learning")
         render_prior_learning(path)
