@@ -7,6 +7,8 @@ the ``recorded_media`` fixture wraps the in-memory media storage to keep the byt
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from pathlib import Path
 
@@ -136,6 +138,8 @@ def test_form_profile_with_picked_job_plans(workspace) -> None:
     at.text_input(key="form_id").input("F02")
     at.text_input(key="form_city").input("Douai")
     at.text_input(key="form_postcode").input("59500")
+    # a year ahead: with the default six months the B2TL session calendar does not fit (infeasible badge)
+    at.date_input(key="form_deadline").set_value(dt.date.today() + dt.timedelta(days=365))
     job = workspace.catalogue.find_job("rome:H2703")
     at.selectbox(key="target_job").set_value(job.id)
     at.button(key="plan_button").click()
