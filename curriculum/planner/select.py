@@ -134,9 +134,41 @@ def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> in
     return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
 
 
+def prune_dominated(mods: dict[str, Module], problem: SelectionProblem) -> dict[str, Module]:
+    """Drop modules that another module with the same outcomes, prerequisites, certification and
+    modality matches or beats on every objective term (preferred, hours, cost, travel).
+
+    Many providers run the same course: without this, interchangeable copies multiply the solver's
+    prerequisite links. The optimum is unchanged for every objective (each is a weighted sum of
+    these terms). Modules named as explicit prerequisites are always kept.
+    """
+    named = {p for m in mods.values() for p in m.prerequisites.modules}
+    groups: dict[tuple, list[Module]] = {}
+    for m in mods.values():
+        key = (frozenset((o.skill, o.level) for o in m.outcomes),
+               frozenset((p.skill, p.level) for p in m.prerequisites.skills), tuple(sorted(m.prerequisites.modules)),
+               m.certification.code if m.certification else None, m.modality)
+        groups.setdefault(key, []).append(m)
+
+    def terms(m: Module) -> tuple:
+        return (not problem.preferred.get(m.id, True), m.duration_hours, m.cost_eur, problem.distance_km.get(m.id) or 0.0)
+
+    kept: dict[str, Module] = {}
+    for members in groups.values():
+        members.sort(key=lambda m: (terms(m), m.id))
+        front: list[Module] = []
+        for m in members:
+            t = terms(m)
+            if m.id in named or not any(all(a <= b for a, b in zip(terms(f), t)) for f in front):
+                front.append(m)
+        kept.update((m.id, m) for m in front)
+    return {i: mods[i] for i in sorted(kept)}
+
+
 def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> SelectionResult:
     """Solve the selection; infeasible is a status, not an exception."""
     mods = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
+    mods = prune_dominated(mods, problem)
     ids = list(mods)
     n = len(ids)
     model = cp_model.CpModel()

@@ -123,3 +123,32 @@ def test_unreachable_endpoint_gives_deterministic_plan_within_timeout(workspace,
     assert [s.module_id for s in path.steps] == [s.module_id for s in base.steps]
     assert any("LLM unavailable" in w for w in path.warnings)
     assert "Z" * 30 not in path.model_dump_json()
+
+
+def test_prompt_stays_under_budget_with_a_5000_module_catalogue(workspace, baseline):
+    """The shipped catalogue replicated to 5,000 modules (same places, new ids): the packed context
+    still fits the default 6,000-token budget, and what was left out is reported."""
+    import dataclasses
+
+    profile, _ = baseline
+    base = list(workspace.catalogue.modules.values())
+    modules = {}
+    for k in range(5000):
+        m = base[k % len(base)]
+        copy = m if k < len(base) else m.model_copy(update={"id": f"{m.id}-x{k}"})
+        modules[copy.id] = copy
+    big = dataclasses.replace(workspace.catalogue, modules=modules)
+    from curriculum.planner.pathway import plan_pathway, resolve_job
+
+    job = resolve_job(big, profile.target_job)
+    path = plan_pathway(profile, job, big, workspace.mapper())
+    from curriculum.planner.eligibility import assess
+
+    home = (path.learner_location["lat"], path.learner_location["lon"])
+    usable = {m.id: m for m in modules.values() if assess(m, profile, home).ok}
+    chat = ScriptedChat(replies=[_reply([s.module_id for s in path.steps])])
+    out = LLMAssembler(chat, PROMPTS, "fake", token_budget=6000).assemble(path, profile, job, big, usable)
+    assert len(modules) == 5000
+    assert out.provenance["prompt_tokens"] <= 6000
+    assert out.provenance["context"]["left_out"]  # more candidates than fit: reported, not silently cut
+    assert [s.module_id for s in out.steps] == [s.module_id for s in path.steps]

@@ -7,6 +7,10 @@ alternatives are asked for), relaxations are applied with
 :mod:`curriculum.exports` (the same strings ``curriculum plan --format json|markdown`` prints; ICS and
 PDF when available). The shown plan is kept in ``st.session_state["plan"]`` (alternatives in
 ``"plan_options"``) so reruns (downloads, widget changes) never re-plan.
+
+In form mode, skills can be proposed from a CV or a description
+(:func:`curriculum.generation.profile_extraction.extract_profile`); the proposal is kept in
+``st.session_state["extracted"]`` and reaches the form only when the user clicks "Use these skills".
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import yaml
 
 from curriculum.errors import CurriculumError, InputError
 from curriculum.exports import path_to_json, path_to_markdown
+from curriculum.generation.profile_extraction import extract_profile, read_document
 
 try:  # optional exports (iCalendar, PDF): the buttons are hidden when the modules are missing
     from curriculum.exports.ics import path_to_ics
@@ -33,10 +38,18 @@ from curriculum.models import LearnerProfile, LearningPath
 from curriculum.planner.relaxations import relaxation_profile
 from ui.components.calendar_view import render_calendar, render_prior_learning
 from ui.components.path_view import render_path
+from ui.components.profile_extraction_view import (
+    kept_rows,
+    merge_certifications,
+    merge_skills,
+    proposal_table,
+    render_proposal,
+)
 from ui.services import workspace
 
 MODALITIES = ["in_person", "online", "blended", "workplace"]
 SOURCES = {"yaml": "Upload or paste a YAML profile", "form": "Fill a form"}
+DOCUMENT_TYPES = ["txt", "md", "pdf", "docx"]
 
 
 def profile_text() -> tuple[str, str] | None:
@@ -97,6 +110,62 @@ def yaml_inputs() -> None:
                  placeholder="id: L01\nlocation: {city: Douai, postcode: '59500'}\nhours_per_week: 8\n…")
 
 
+def extract_skills() -> None:
+    """Propose skills from the uploaded document and/or the pasted text (callback of "Extract skills")."""
+    s = st.session_state
+    for k in ("extracted", "extract_error", "extract_applied", "extracted_skills", "_extracted_value"):
+        s.pop(k, None)
+    try:
+        parts = []
+        uploaded = s.get("cv_file")
+        if uploaded is not None:
+            parts.append(read_document(uploaded.name, data=uploaded.getvalue()))
+        if (s.get("cv_text") or "").strip():
+            parts.append(s["cv_text"])
+        if not any(p.strip() for p in parts):
+            raise InputError("nothing to read: paste a text or upload a document with some text")
+        profile = extract_profile("\n\n".join(parts), workspace().catalogue.taxonomy, s.get("form_language", "fr"))
+    except CurriculumError as exc:
+        s["extract_error"] = str(exc)
+        return
+    s["extracted"] = {"table": proposal_table(profile), "certifications": list(profile.certifications)}
+
+
+def use_extracted() -> None:
+    """Append the kept proposed skills and the certifications to the form (callback of "Use these skills")."""
+    s = st.session_state
+    extracted = s.get("extracted")
+    if not extracted:
+        return
+    rows = kept_rows(s.get("_extracted_value", extracted["table"]))
+    s["_skills_base"] = merge_skills(s.get("_skills_value"), rows)
+    s.pop("form_skills", None)  # the editor restarts from the merged table
+    s["form_certifications"] = merge_certifications(s.get("form_certifications") or "", extracted["certifications"])
+    s["extract_applied"] = f"Added {len(rows)} skill(s) and {len(extracted['certifications'])} certification(s)."
+    for k in ("extracted", "extracted_skills", "_extracted_value"):
+        s.pop(k, None)
+
+
+def extraction_inputs() -> None:
+    """The "Fill skills from a CV or a description" expander: input, proposal, confirmation."""
+    s = st.session_state
+    with st.expander("Fill skills from a CV or a description"):
+        st.text_area("Paste a CV, a self-description or past job descriptions", key="cv_text", height=150)
+        st.file_uploader("or upload a document", type=DOCUMENT_TYPES, key="cv_file")
+        st.button("Extract skills", key="extract_button", on_click=extract_skills)
+        if s.get("extract_error"):
+            st.error(s["extract_error"])
+        if s.get("extract_applied"):
+            st.success(s["extract_applied"])
+        extracted = s.get("extracted")
+        if extracted:
+            st.caption("Proposed from the text: untick what does not apply, then confirm. "
+                       "Nothing is added to the form before that.")
+            s["_extracted_value"] = render_proposal(extracted["table"], extracted["certifications"],
+                                                    key="extracted_skills")
+            st.button("Use these skills", key="use_extracted", on_click=use_extracted, type="primary")
+
+
 def form_inputs() -> None:
     today = dt.date.today()
     c1, c2, c3 = st.columns(3)
@@ -111,10 +180,13 @@ def form_inputs() -> None:
     c2.date_input("Deadline", value=today + dt.timedelta(days=182), key="form_deadline")
     c3.number_input("Budget (EUR, 0 = funded)", min_value=0.0, value=0.0, step=100.0, key="form_budget_eur")
     st.multiselect("Preferred modalities", MODALITIES, default=MODALITIES, key="form_modalities")
+    extraction_inputs()
     st.markdown("Skills held (level 1 aware, 2 assisted, 3 autonomous, 4 expert)")
-    empty = pd.DataFrame({"label": pd.Series(dtype="str"), "level": pd.Series(dtype="Int64")})
+    base = st.session_state.get("_skills_base")
+    if not isinstance(base, pd.DataFrame):
+        base = pd.DataFrame({"label": pd.Series(dtype="str"), "level": pd.Series(dtype="Int64")})
     st.session_state["_skills_value"] = st.data_editor(
-        empty, num_rows="dynamic", key="form_skills", hide_index=True,
+        base, num_rows="dynamic", key="form_skills", hide_index=True,
         column_config={"label": st.column_config.TextColumn("skill (EN or FR label)", required=True),
                        "level": st.column_config.NumberColumn("level", min_value=1, max_value=4, step=1,
                                                               format="%d", required=True)})
