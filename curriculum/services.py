@@ -125,12 +125,13 @@ class Workspace:
 
     def alternatives(self, learner: LearnerProfile, k: int = 3, job_ref: str | None = None, *,
                      file: str | None = None) -> list[LearningPath]:
-        """Up to ``k`` genuinely different plans (fastest, cheapest, most local, most in-person),
+        """Up to ``k`` genuinely different plans (fastest, cheapest, fastest ignoring the preferred
+        modalities, most local, most in-person),
         each with ``label`` and a one-line ``trade_off``; identical module sets are merged."""
         out: list[LearningPath] = []
         seen: dict[tuple[str, ...], LearningPath] = {}
         for objective, label in ALTERNATIVES:
-            path = self.plan(learner, job_ref, file=file, objective=objective, explain=False)
+            path = self.plan(learner, job_ref, file=file, objective=objective, explain=True)
             key = tuple(sorted(s.module_id for s in path.steps))
             if key in seen:
                 continue
@@ -141,7 +142,8 @@ class Workspace:
         return out
 
 
-ALTERNATIVES = (("hours", "fastest"), ("cost", "cheapest"), ("travel", "most local"), ("in_person", "most in-person"))
+ALTERNATIVES = (("hours", "fastest"), ("cost", "cheapest"), ("hours_any", "fastest, any modality"),
+                ("travel", "most local"), ("in_person", "most in-person"))
 
 
 def trade_off(path: LearningPath) -> str:

@@ -187,7 +187,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         infeasibility.setdefault("limits_broken", []).append("coverage")
     non_pref = [s.module_id for s in steps if not elig[s.module_id].preferred]
     if non_pref:
-        warnings.append("outside your preferred modalities (no preferred alternative): " + ", ".join(non_pref))
+        warnings.append("outside your preferred modalities: " + ", ".join(non_pref))
     total_h = round(sum(s.hours for s in steps), 1)
     total_c = round(sum(s.cost_eur for s in steps), 2)
     why = None

@@ -98,14 +98,14 @@ def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, c
     if found:
         weeks, trial = found
         changes = {**base, "deadline": learner.deadline + dt.timedelta(weeks=weeks)}
-        out.append(_entry("deadline", f"extend the deadline by {weeks} weeks (to {changes['deadline']})",
+        out.append(_entry("deadline", f"extend the deadline by {weeks} week{'s' if weeks > 1 else ''} (to {changes['deadline']})",
                           changes, trial, base, learner))
     found = _smallest(int(learner.hours_per_week) + 1, 60,
                       lambda h: plan(_apply(learner, {**base, "hours_per_week": float(h)})))
     if found:
         hours, trial = found
         changes = {**base, "hours_per_week": float(hours)}
-        out.append(_entry("hours_per_week", f"add {hours - learner.hours_per_week:g} hours per week ({hours} h/week)",
+        out.append(_entry("hours_per_week", f"add {hours - learner.hours_per_week:g} hour{'s' if hours - learner.hours_per_week > 1 else ''} per week ({hours} h/week)",
                           changes, trial, base, learner))
     return out
 

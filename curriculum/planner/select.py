@@ -43,7 +43,7 @@ class SelectionProblem:
     distance_km: dict[str, float] = field(default_factory=dict)
     hours_cap: float | None = None
     budget_cap: float | None = None
-    objective: str = "hours"  # hours | cost | travel | in_person
+    objective: str = "hours"  # hours | cost | hours_any (preferred modalities ignored) | travel | in_person
 
 
 @dataclass
@@ -117,13 +117,13 @@ def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], ce
     return {i: modules[i] for i in sorted(wanted)}
 
 
-OBJECTIVES = ("hours", "cost", "travel", "in_person")
+OBJECTIVES = ("hours", "cost", "hours_any", "travel", "in_person")
 
 
 def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> int:
     """Per-module objective weight: preferred modality first, then the chosen objective's order."""
     km = int(problem.distance_km.get(m.id) or 0)
-    w = W_NONPREFERRED * (0 if problem.preferred.get(m.id, True) else 1)
+    w = 0 if problem.objective == "hours_any" else W_NONPREFERRED * (0 if problem.preferred.get(m.id, True) else 1)
     if problem.objective == "cost":
         return w + cost * W_HOUR_TENTH + hours10 * W_EUR + km
     if problem.objective == "travel":

@@ -48,6 +48,8 @@ def default_embeddings() -> Embeddings:
     """LangChain ``HuggingFaceEmbeddings`` over the packaged MiniLM, CPU, normalised, offline."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     path = minilm_path()
     verify_weights(path)
     from langchain_huggingface import HuggingFaceEmbeddings
