@@ -1,6 +1,6 @@
 """Training-map gaps: job skills the catalogue cannot teach, overall or within reach of a place.
 
-A skill is a gap when no module teaches it at the job's required level ("no module teaches it"),
+A skill (or a mandatory certification, reported as ``certification:<code>``) is a gap when no module teaches it at the job's required level ("no module teaches it"),
 or, around a point (WGS84) and a radius (km, great-circle), when no in-person or blended module
 teaching it at that level has a place within the radius. Workplace (AFEST) and online modules do
 not fill an in-person gap: the reason names them ("only online/workplace modules"). A module with
@@ -27,8 +27,13 @@ def _nearest(module: Module, near: tuple[float, float]) -> tuple[float, str]:
 
 
 def _gap(cat: Catalogue, skill: str, level: int, near: tuple[float, float] | None,
-         radius_km: float | None) -> str | None:
-    teachers = [m for m in cat.modules.values() if m.teaches(skill) >= level]
+         radius_km: float | None, certification: str | None = None) -> str | None:
+    if certification is not None:
+        teachers = [m for m in cat.modules.values() if m.certification and m.certification.code == certification]
+        if not teachers:
+            return f"no module awards the mandatory certification {certification}"
+    else:
+        teachers = [m for m in cat.modules.values() if m.teaches(skill) >= level]
     if not teachers:
         best = max((m.teaches(skill) for m in cat.modules.values()), default=0)
         return f"no module teaches it at level {level}" + (f" (best available: level {best})" if best else "")
@@ -72,6 +77,11 @@ def _job_gaps(cat: Catalogue, job: Job, near, radius_km, language: str) -> list[
         if reason:
             out.append({"skill": r.skill, "label": cat.skill_label(r.skill, language), "essential": r.essential,
                         "required_level": r.level, "reason": reason})
+    for code in job.mandatory_certifications:  # a mandatory certification is an essential requirement too
+        reason = _gap(cat, "", 0, near, radius_km, certification=code)
+        if reason:
+            out.append({"skill": f"certification:{code}", "label": code, "essential": True,
+                        "required_level": None, "reason": reason})
     return out
 
 
