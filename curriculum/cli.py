@@ -210,9 +210,10 @@ def ui(port: int = 8501) -> None:
                                       "--browser.gatherUsageStats", "false"]))
 
 
-from curriculum.cli_cohort import cohort  # noqa: E402
+from curriculum.cli_cohort import cohort, programmes  # noqa: E402
 
 app.command()(cohort)
+app.command()(programmes)
 
 
 def main() -> None:

@@ -99,3 +99,34 @@ def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort C
     except CurriculumError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+
+
+def programmes(open_name: Annotated[Optional[str], typer.Option("--open", help="reopen the programme saved under NAME")] = None,
+               version: Annotated[Optional[int], typer.Option("--version", help="version to reopen (default: latest)")] = None,
+               fmt: Annotated[CohortFmt, typer.Option("--format", "-f", help="json|text|xlsx|csv|ics")] = CohortFmt.text,
+               out: Annotated[Optional[Path], typer.Option("--out", "-o")] = None) -> None:
+    """List saved cohort programmes (SQLite in the data dir, or DATABASE_URL), or reopen one."""
+    from curriculum.cohort.export import programme_to_csv, programme_to_ics, programme_to_text, programme_to_xlsx
+    from curriculum.cohort.store import ProgrammeStore
+    from curriculum.settings import Settings
+
+    try:
+        store = ProgrammeStore(Settings.from_env().data_dir)
+        if not open_name:
+            rows = store.list()
+            if fmt == CohortFmt.json:
+                typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+            else:
+                for r in rows:
+                    typer.echo(f"{r['name']:30} v{r['version']:<3} {r['created_at']}  {r['members']} members")
+            return
+        stored = store.load(open_name, version)
+        programme = stored.programme
+        writers = {CohortFmt.xlsx: programme_to_xlsx, CohortFmt.csv: programme_to_csv, CohortFmt.ics: programme_to_ics,
+                   CohortFmt.text: programme_to_text}
+        data = (json.dumps(programme.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == CohortFmt.json
+                else writers[fmt](programme))
+        _emit(data, out)
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
