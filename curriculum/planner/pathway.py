@@ -20,7 +20,7 @@ from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJob
 from curriculum.planner.certifications import held_codes
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
-from curriculum.planner.schedule import order_modules, schedule
+from curriculum.planner.schedule import order_and_schedule
 from curriculum.planner.select import SelectionProblem, SelectionResult, achievable_levels, solve_selection
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
 
@@ -226,8 +226,7 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
 def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, elig: dict[str, Eligibility],
            held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float]) -> tuple[list[Step], dict[str, int]]:
     modules = [cat.modules[i] for i in result.order]
-    ordered = order_modules(modules, held)
-    planned = schedule(ordered, elig, learner.start, learner.hours_per_week)
+    planned = order_and_schedule(modules, held, elig, learner.start, learner.hours_per_week)
     gap_levels = {g.skill: g.required for g in gaps.skill_gaps}
     levels = dict(held)
     steps = []

@@ -79,3 +79,39 @@ def schedule(ordered: list[Module], eligibility: dict[str, Eligibility], start: 
         out.append(ScheduledStep(module, cursor, end, None, conflict=bool(sessions)))
         cursor = end + dt.timedelta(days=1)
     return out
+
+
+def order_and_schedule(selected: list[Module], held: dict[str, int], eligibility: dict[str, Eligibility],
+                       start: dt.date, hours_per_week: float) -> list[ScheduledStep]:
+    """List scheduling: among modules whose prerequisites are met, take next the one that can
+    *finish* first (a published session ending soon goes before a long self-paced module that
+    would make the learner miss it). Same guarantees as :func:`order_modules` + :func:`schedule`."""
+    levels = dict(held)
+    done: set[str] = set()
+    remaining = list(selected)
+    cursor = start
+    out: list[ScheduledStep] = []
+    while remaining:
+        ready = [m for m in remaining if prerequisites_met(m, levels, done)]
+        if not ready:
+            raise ValueError("selected modules cannot be ordered: " + ", ".join(m.id for m in remaining))
+        options = []
+        for m in ready:
+            sessions = eligibility[m.id].sessions if m.id in eligibility else ()
+            later = [s for s in sessions if s.start >= cursor]
+            if later:
+                options.append((later[0].end, remaining.index(m), m, later[0]))
+            else:
+                days = max(1, math.ceil(m.duration_hours / hours_per_week * 7))
+                # a module whose sessions are all past goes last among the ready ones
+                end = cursor + dt.timedelta(days=days - 1) + (dt.timedelta(days=36500) if sessions else dt.timedelta())
+                options.append((end, remaining.index(m), m, None))
+        _, _, module, session = min(options, key=lambda o: (o[0], o[1]))
+        step = schedule([module], eligibility, cursor, hours_per_week)[0]
+        out.append(step)
+        cursor = step.end + dt.timedelta(days=1)
+        remaining.remove(module)
+        done.add(module.id)
+        for o in module.outcomes:
+            levels[o.skill] = max(levels.get(o.skill, 0), o.level)
+    return out
