@@ -146,7 +146,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                preferred={i: e.preferred for i, e in elig.items()},
                                distance_km={i: e.distance_km or 0.0 for i, e in elig.items()},
                                hours_cap=learner.hours_available, budget_cap=learner.budget_cap,
-                               objective=objective)
+                               objective=objective, language=learner.language)
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
     if not result.found:
@@ -185,6 +185,9 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         infeasibility = infeasibility or {}
         infeasibility["skills_unreachable"] = [u.skill for u in uncovered if u.essential]
         infeasibility.setdefault("limits_broken", []).append("coverage")
+    other_lang = [s.module_id for s in steps if catalogue.modules[s.module_id].language != lang]
+    if other_lang:
+        warnings.append(f"taught in another language than '{lang}': " + ", ".join(other_lang))
     non_pref = [s.module_id for s in steps if not elig[s.module_id].preferred]
     if non_pref:
         warnings.append("outside your preferred modalities: " + ", ".join(non_pref))

@@ -10,7 +10,8 @@ Decision: which eligible modules to take, and in which order.
 * optional caps: total hours ≤ ``hours_cap``; total cost ≤ ``budget_cap`` (EUR).
 
 Objective, lexicographic through weights: fewest modules outside the preferred modalities, then
-fewest hours, then lowest cost, then shortest travel.
+fewest modules in another language than the learner's, then fewest hours, then lowest cost, then
+shortest travel.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ortools.sat.python import cp_model
 from curriculum.models import Module
 
 W_NONPREFERRED = 10**12
+W_OTHER_LANGUAGE = 10**10
 W_HOUR_TENTH = 10**6
 W_EUR = 10
 OPTIMAL, FEASIBLE, INFEASIBLE = "optimal", "feasible", "infeasible"
@@ -44,6 +46,7 @@ class SelectionProblem:
     hours_cap: float | None = None
     budget_cap: float | None = None
     objective: str = "hours"  # hours | cost | hours_any (preferred modalities ignored) | travel | in_person
+    language: str | None = None  # the learner's language: modules in another language come after
 
 
 @dataclass
@@ -124,6 +127,8 @@ def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> in
     """Per-module objective weight: preferred modality first, then the chosen objective's order."""
     km = int(problem.distance_km.get(m.id) or 0)
     w = 0 if problem.objective == "hours_any" else W_NONPREFERRED * (0 if problem.preferred.get(m.id, True) else 1)
+    if problem.language and m.language != problem.language:
+        w += W_OTHER_LANGUAGE
     if problem.objective == "cost":
         return w + cost * W_HOUR_TENTH + hours10 * W_EUR + km
     if problem.objective == "travel":
@@ -147,7 +152,7 @@ def prune_dominated(mods: dict[str, Module], problem: SelectionProblem) -> dict[
     for m in mods.values():
         key = (frozenset((o.skill, o.level) for o in m.outcomes),
                frozenset((p.skill, p.level) for p in m.prerequisites.skills), tuple(sorted(m.prerequisites.modules)),
-               m.certification.code if m.certification else None, m.modality)
+               m.certification.code if m.certification else None, m.modality, m.language)
         groups.setdefault(key, []).append(m)
 
     def terms(m: Module) -> tuple:

@@ -81,9 +81,11 @@ def test_plan_invariants_and_verified_relaxations(case):
 @given(cases)
 def test_cpsat_hours_never_above_greedy(case):
     """Both planners see the same eligible modules (``plan_greedy`` only swaps the selection);
-    every modality is preferred so that hours are CP-SAT's first criterion."""
+    every modality is preferred and every module in the learner's language, so that hours are
+    CP-SAT's first criterion."""
     cat, learner, job, mapper = build(*case)
     learner = learner.model_copy(update={"preferred_modalities": list(Modality)})
+    cat.modules = {k: m.model_copy(update={"language": learner.language}) for k, m in cat.modules.items()}
     opt, greedy = plan_pathway(learner, job, cat, mapper), plan_greedy(learner, job, cat, mapper)
     assert path_violations(greedy, cat, job, learner) == []
     if opt.feasible and greedy.feasible:

@@ -56,3 +56,11 @@ def test_preferred_modality_wins_over_hours():
     mods = {m.id: m for m in [mod("online-short", 5, 10, [("a", 2)]), mod("inperson-long", 20, 10, [("a", 2)], modality="online")]}
     res = solve_selection(SelectionProblem(mods, [(S + "a", 2)], [], {}, preferred={"online-short": False, "inperson-long": True}))
     assert res.order == ["inperson-long"]
+
+
+def test_learner_language_comes_before_hours():
+    fr = mod("fr-long", 20, 10, [("a", 2)])
+    en = mod("en-short", 10, 10, [("a", 2)]).model_copy(update={"language": "en"})
+    mods = {fr.id: fr, en.id: en}
+    assert solve_selection(SelectionProblem(mods, [(S + "a", 2)], [], {}, language="fr")).order == ["fr-long"]
+    assert solve_selection(SelectionProblem(mods, [(S + "a", 2)], [], {}, language="en")).order == ["en-short"]
