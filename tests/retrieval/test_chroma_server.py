@@ -16,6 +16,7 @@ from curriculum.learners import parse_learner
 from curriculum.services import Workspace
 from curriculum.settings import Settings
 from tests.conftest import KB_DIR
+from tests.test_cli import GOOD
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +53,9 @@ def test_index_and_plan_through_chroma_server(chroma_server, workspace, tmp_path
     assert again[0].unchanged == len(ws.catalogue.modules) and again[0].added == 0
     hits = ws.index.search_modules("habilitation B2TL travaux sous tension véhicules électriques", k=3)
     assert any("b2tl" in mid for mid, _ in hits)
-    profile = parse_learner("""id: srv
-location: {city: Douai}
-hours_per_week: 8
-start: 2027-01-04
-deadline: 2027-09-30
-budget_eur: 4000
-preferred_modalities: [in_person, blended]
-skills:
-  - {label: "use diagnostic equipment for vehicles", level: 3}
-target_job: rome:H2703
-""")
+    # the CLI test's Douai learner, with a label that only the embeddings (on the server) can map
+    profile = parse_learner(GOOD.replace('{label: "repair vehicle electrical systems", level: 2}',
+                                         '{label: "use diagnostic equipment for vehicles", level: 3}'))
     path = ws.plan(profile, explain=False)
     assert path.skill_mapping[0]["method"] == "embedding"  # mapped through the server's skills collection
     assert path.feasible and "B2TL" in [s.certification for s in path.steps]
