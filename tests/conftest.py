@@ -7,17 +7,20 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO_ROOT / "tests" / "data"
+"""Everything the tests read besides the shipped knowledge base: eval learner cases, ESCO and ROME 4.0
+extracts (copied from ``../shared``, with their licences; see ``tests/data/README.md``)."""
+SHARED_DIR = (REPO_ROOT / ".." / "shared").resolve()
+"""The upstream copy of ``tests/data``, present on the project's own machines only: an extra cross-check."""
+EVAL_DIR = DATA_DIR / "eval" / "learners"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """``<repo>/../shared/data``: the reference-data samples (ESCO, ROME 4.0) used by tests only."""
-    path = (REPO_ROOT / ".." / "shared" / "data").resolve()
-    if not path.is_dir():
-        pytest.skip(f"shared reference data not found at {path}")
-    return path
+def reference_data() -> Path:
+    """``tests/data``: the reference-data extracts (``esco/``, ``rome4/``) used by tests only."""
+    return DATA_DIR
 
-EVAL_DIR = (REPO_ROOT / ".." / "shared" / "eval" / "learners").resolve()
+
 KB_DIR = REPO_ROOT / "knowledge_base"
 
 
@@ -47,5 +50,7 @@ def workspace(session_data_dir: Path):
 
 
 def eval_cases() -> list[Path]:
-    """The learner cases of ``../shared/eval/learners`` (empty when absent)."""
-    return sorted(EVAL_DIR.glob("*.yaml")) if EVAL_DIR.is_dir() else []
+    """The learner cases of ``tests/data/eval/learners`` (shipped with the tests: never empty)."""
+    cases = sorted(EVAL_DIR.glob("*.yaml"))
+    assert cases, f"no eval learner in {EVAL_DIR}"
+    return cases

@@ -25,7 +25,6 @@ def server_url(session_data_dir):
         yield url
 
 
-@pytest.mark.skipif(not eval_cases(), reason="../shared/eval not present")
 def test_every_eval_learner_through_the_local_model(server_url, workspace):
     from curriculum.generation.assembly import LLMAssembler
     from curriculum.settings import Settings

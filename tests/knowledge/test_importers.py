@@ -21,13 +21,13 @@ BATTERY_CHEMISTRY = SKILL + "84cc8c9d-db57-42ec-8948-9b632bf06124"
 
 
 @pytest.fixture(scope="module")
-def esco(shared_data: Path) -> ImportResult:
-    return import_esco(shared_data / "esco")
+def esco(reference_data: Path) -> ImportResult:
+    return import_esco(reference_data / "esco")
 
 
 @pytest.fixture(scope="module")
-def rome(shared_data: Path) -> ImportResult:
-    return import_rome(shared_data / "rome4")
+def rome(reference_data: Path) -> ImportResult:
+    return import_rome(reference_data / "rome4")
 
 
 def _by_label(result: ImportResult, label: str, language: str = "en") -> TaxonomySkill:

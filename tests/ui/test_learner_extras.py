@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from tests.conftest import EVAL_DIR
+from tests.ui.conftest import open_page
 
-from tests.ui.conftest import REPO_ROOT, open_page
-
-L07 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L07-impossible-deadline.yaml").resolve()
-L01 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L01-mechanic-to-ev-battery.yaml").resolve()
-L02 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L02-apprentice-maintenance.yaml").resolve()
+L07 = EVAL_DIR / "L07-impossible-deadline.yaml"
+L01 = EVAL_DIR / "L01-mechanic-to-ev-battery.yaml"
+L02 = EVAL_DIR / "L02-apprentice-maintenance.yaml"
 
 
 def text_of(path: Path) -> str:
-    if not path.is_file():
-        pytest.skip(f"eval learner not found at {path}")
     return path.read_text(encoding="utf-8")
 
 

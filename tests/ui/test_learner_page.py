@@ -18,16 +18,15 @@ from streamlit.testing.v1 import AppTest
 
 from curriculum.exports import path_to_json, path_to_markdown
 from curriculum.learners import parse_learner
+from tests.conftest import EVAL_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = str(REPO_ROOT / "ui" / "app.py")
-L01 = (REPO_ROOT / ".." / "shared" / "eval" / "learners" / "L01-mechanic-to-ev-battery.yaml").resolve()
+L01 = EVAL_DIR / "L01-mechanic-to-ev-battery.yaml"
 
 
 @pytest.fixture
 def l01_text() -> str:
-    if not L01.is_file():
-        pytest.skip(f"eval learner not found at {L01}")
     return L01.read_text(encoding="utf-8")
 
 
