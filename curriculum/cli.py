@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import Progress
 
-from curriculum.errors import CurriculumError, InputError
+from curriculum.errors import CurriculumError, IndexBusyError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Personalised training pathways toward industrial jobs, grounded in a module catalogue.")
@@ -52,7 +52,7 @@ def _fail(exc: Exception, code: int) -> None:
 def _run(fn):
     try:
         return fn()
-    except InputError as exc:
+    except (InputError, IndexBusyError) as exc:
         _fail(exc, 2)
     except CurriculumError as exc:
         _fail(exc, 1)
@@ -81,9 +81,13 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
     from curriculum.exports import path_to_json, path_to_markdown
     from curriculum.learners import load_learner
 
+    from curriculum.outputs import check_output
+
     def go():
-        if fmt == Fmt.pdf and not out:
+        if fmt == Fmt.pdf and (not out or str(out) == "-"):
             raise InputError("--format pdf needs --out FILE", field="--out")
+        if out is not None:
+            check_output(out, [learner])  # before any work: never overwrite the profile, a link, a device…
         profile = load_learner(learner)
         ws = _workspace(kb)
         if alternatives:
@@ -93,52 +97,46 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
             else:
                 text = json.dumps({"alternatives": [json.loads(path_to_json(p)) for p in paths]},
                                   ensure_ascii=False, indent=2)
-            return _emit(text, out)
+            return _emit(text, out, learner)
         path = ws.plan(profile, job, file=str(learner))
         if fmt == Fmt.ics:
             from curriculum.exports.ics import path_to_ics
 
-            return _emit(path_to_ics(path, profile.hours_per_week), out)
+            return _emit(path_to_ics(path, profile.hours_per_week), out, learner)
         if fmt == Fmt.pdf:
             from curriculum.exports.pdf import path_to_pdf
 
-            return _emit(path_to_pdf(path), out)
-        _emit(path_to_json(path) if fmt == Fmt.json else path_to_markdown(path), out)
+            return _emit(path_to_pdf(path), out, learner)
+        _emit(path_to_json(path) if fmt == Fmt.json else path_to_markdown(path), out, learner)
     _run(go)
 
 
-def _emit(data: str | bytes, out: Path | None) -> None:
-    if out:
-        if not out.parent.is_dir():
-            raise InputError("folder does not exist", file=str(out.parent), field="--out")
-        tmp = out.with_name(out.name + ".tmp")
-        try:
-            tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-            tmp.replace(out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write: {exc.strerror}", file=str(out), field="--out") from None
+def _emit(data: str | bytes, out: Path | None, source: Path) -> None:
+    from curriculum.outputs import write_output
+
+    if write_output(data, out, [source]):
         typer.echo(f"wrote {out}", err=True)
-    elif isinstance(data, bytes):
-        sys.stdout.buffer.write(data)
-    else:
-        typer.echo(data)
 
 
 @app.command()
-def index(kb: KbOpt = None) -> None:
-    """Embed the catalogue into Chroma (incremental: only changed modules are re-embedded)."""
+def index(rebuild: Annotated[bool, typer.Option("--rebuild", help="re-embed everything into a new index and swap it "
+                                                "in atomically (repairs a damaged index)")] = False,
+          kb: KbOpt = None) -> None:
+    """Embed the catalogue into Chroma (incremental: only changed modules are re-embedded).
+
+    Safe beside running plans and another index: writers take turns (exit 2 "index busy" after
+    CURRICULUM_INDEX_WAIT seconds), readers keep the previous index until the new one is published."""
     def go():
         ws = _workspace(kb)
         bar, update = _progress("embedding")
         with bar:
-            reports = ws.build_index(update)
+            reports = ws.build_index(update, rebuild=rebuild)
         for r in reports:
+            if r.note:
+                typer.echo(f"warning: {r.note}", err=True)
             typer.echo(f"{r.collection}: +{r.added} added, ~{r.updated} updated, -{r.removed} removed, "
                        f"{r.unchanged} unchanged in {r.seconds:.1f} s")
-        where = (f"server {ws.settings.chroma_host}:{ws.settings.chroma_port}" if ws.settings.chroma_host
-                 else str(ws.settings.chroma_path))
-        typer.echo(f"index: {where}")
+        typer.echo(f"index: {ws.index.where()}")
     _run(go)
 
 

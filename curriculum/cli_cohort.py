@@ -30,20 +30,11 @@ class CohortFmt(str, Enum):
     ics = "ics"
 
 
-def _emit(data: str | bytes, out: Path | None) -> None:
-    if out:
-        tmp = out.with_name(out.name + ".tmp")
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding="utf-8")
-        tmp.replace(out)
+def _emit(data: str | bytes, out: Path | None, inputs: tuple = ()) -> None:
+    from curriculum.outputs import write_output
+
+    if write_output(data, out, inputs):
         typer.echo(f"wrote {out}", err=True)
-    elif isinstance(data, bytes):
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        typer.echo(data)
 
 
 def _default_settings() -> "object":
@@ -92,7 +83,7 @@ def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort C
             data = programme_to_ics(programme)
         else:
             data = programme_to_text(programme)
-        _emit(data, out)
+        _emit(data, out, (cohort, settings))
     except InputError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

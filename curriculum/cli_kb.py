@@ -193,16 +193,13 @@ def kb_export(fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="jso
     """Export the catalogue as schema.org Course JSON-LD or CSV."""
     from curriculum.knowledge.catalogue import load_catalogue
     from curriculum.knowledge.catalogue_io import export_csv, export_jsonld
-    from curriculum.knowledge.editing import atomic_write_text
+    from curriculum.outputs import write_output
 
     def go():
         cat = load_catalogue(_settings(kb).kb_dir)
         mods = cat.modules.values()
         text = (json.dumps(export_jsonld(mods, cat.taxonomy), ensure_ascii=False, indent=2)
                 if fmt == ExportFmt.jsonld else export_csv(mods))
-        if out:
-            atomic_write_text(out, text)
+        if write_output(text, out):
             typer.echo(f"wrote {out} ({len(cat.modules)} modules)", err=True)
-        else:
-            typer.echo(text)
     _run(go)

@@ -6,6 +6,9 @@
     ├── InputError            bad user input (learner profile, cohort file, CLI option)
     │   └── KnowledgeBaseError  a knowledge-base file (module, job, taxonomy) is invalid
     ├── RetrievalError        vector store or embedding model unavailable / inconsistent
+    │   ├── IndexBusyError      another process writes the index (retry later; CLI exit 2)
+    │   ├── IndexMissingError   no index built yet (run ``curriculum index``)
+    │   └── StoreDamagedError   the index cannot be read (run ``curriculum index --rebuild``)
     ├── PlanningError         the planner could not run (not: "no feasible plan", which is a result)
     └── GenerationError       the LLM chain failed after its retries
 
@@ -57,6 +60,18 @@ class KnowledgeBaseError(InputError):
 
 class RetrievalError(CurriculumError):
     """The vector store or the embedding model cannot be used."""
+
+
+class IndexBusyError(RetrievalError):
+    """Another process is writing the index and did not finish within the wait allowed."""
+
+
+class IndexMissingError(RetrievalError):
+    """No index has been built yet for this collection (run ``curriculum index``)."""
+
+
+class StoreDamagedError(RetrievalError):
+    """The store exists but cannot be read; ``curriculum index --rebuild`` repairs it."""
 
 
 class PlanningError(CurriculumError):

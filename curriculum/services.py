@@ -31,6 +31,8 @@ class Workspace:
     _index: VectorIndex | None = field(default=None, repr=False)
     embeddings: object | None = field(default=None, repr=False)
     _mappers: dict[bool, SkillMapper] = field(default_factory=dict, repr=False)
+    _label_notes: dict[str, str] = field(default_factory=dict, repr=False)
+    _skills_fp: str | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, embeddings: object | None = None) -> "Workspace":
@@ -57,19 +59,41 @@ class Workspace:
             self._index = VectorIndex(self.settings, self.embeddings)  # type: ignore[arg-type]
         return self._index
 
-    def build_index(self, progress: Progress | None = None) -> list[SyncReport]:
-        """Embed new/changed modules and taxonomy skills; delete removed ones."""
-        labels = lambda s: self.catalogue.skill_label(s, "en")  # noqa: E731
-        return [self.index.sync_modules(self.catalogue.modules, labels, progress),
-                self.index.sync_skills(self.catalogue.taxonomy, progress)]
+    def build_index(self, progress: Progress | None = None, *, rebuild: bool = False) -> list[SyncReport]:
+        """Embed new/changed modules and taxonomy skills; delete removed ones. With ``rebuild``,
+        re-embed everything into a new generation (repairs a damaged index); the old index keeps
+        serving readers until the new one is published.
 
-    def _vector_skill_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        Raises
+        ------
+        IndexBusyError
+            When another process writes the index for longer than ``settings.index_wait_s``.
+        RetrievalError
+            When the index cannot be written (read-only folder, full disk); the old one is unchanged.
+        """
+        labels = lambda s: self.catalogue.skill_label(s, "en")  # noqa: E731
+        return [self.index.sync_modules(self.catalogue.modules, labels, progress, rebuild=rebuild),
+                self.index.sync_skills(self.catalogue.taxonomy, progress, rebuild=rebuild)]
+
+    def _vector_skill_search(self, query: str, k: int) -> list[tuple[str, float]] | None:
+        """Nearest taxonomy skills by embeddings, or None when the taxonomy index cannot be used
+        (missing, stale, damaged, unreachable): a plan never writes the index, it says why."""
+        from curriculum.retrieval.store import fingerprint, skill_records
+
         try:
-            if self.index.count("skills") == 0:
-                self.index.sync_skills(self.catalogue.taxonomy)
-            return self.index.search_skills(query, k)
-        except RetrievalError:
-            return []
+            if self._skills_fp is None:
+                self._skills_fp = fingerprint(skill_records(self.catalogue.taxonomy))
+            status = self.index.status("skills", self._skills_fp)
+            if status == "ok":
+                return self.index.search_skills(query, k)
+            reason = {"missing": f"there is no taxonomy index yet in {self.index.where()}",
+                      "stale": "the taxonomy index is out of date (the taxonomy changed since it was built)"
+                      }.get(status, status.removeprefix("damaged: "))
+        except RetrievalError as exc:
+            reason = str(exc)
+        self._label_notes[query] = (f"{reason}: free-text skills were matched on exact and alternative labels "
+                                    "only; run `curriculum index` to match them by meaning")
+        return None
 
     def mapper(self, use_embeddings: bool = True) -> SkillMapper:
         """Skill mapper over the taxonomy (built once per workspace), with the embedding fallback
@@ -104,6 +128,10 @@ class Workspace:
                                 file=file, **kw)  # type: ignore[arg-type]
 
         path = planner(learner, objective=objective)
+        notes = dict.fromkeys(self._label_notes[m["query"]] for m in path.skill_mapping
+                              if m.get("method") == "unmapped" and m.get("query") in self._label_notes)
+        if notes:
+            path = path.model_copy(update={"warnings": [*path.warnings, *notes]})
         if others:
             path = path.model_copy(update={"warnings": [*path.warnings, f"{ref} matches several jobs; planned for "
                                                         f"{job.id} (others: {', '.join(others)}; choose with --job)"]})

@@ -9,6 +9,8 @@ variable                        meaning
 CURRICULUM_DATA_DIR             user data dir (Chroma store, caches); default platformdirs
 CURRICULUM_KB_DIR               knowledge base folder; default the shipped ``knowledge_base``
 CURRICULUM_CHROMA_HOST/PORT     use a Chroma server instead of the embedded store
+CURRICULUM_STORE_TIMEOUT        seconds any one vector-store call may take (default 60)
+CURRICULUM_INDEX_WAIT           seconds a writer waits for another writer (default 300)
 CURRICULUM_LLM_BASE_URL         OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama…)
 CURRICULUM_LLM_MODEL            model name; no model → deterministic templates
 CURRICULUM_LLM_API_KEY          API key (or OPENAI_API_KEY)
@@ -50,6 +52,8 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 30.0
     prompt_token_budget: int = 6000
+    store_timeout_s: float = 60.0
+    index_wait_s: float = 300.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -64,6 +68,8 @@ class Settings:
             llm_api_key=_env("LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or None,
             llm_timeout_s=float(_env("LLM_TIMEOUT", "30") or 30),
             prompt_token_budget=int(_env("PROMPT_TOKEN_BUDGET", "6000") or 6000),
+            store_timeout_s=float(_env("STORE_TIMEOUT", "60") or 60),
+            index_wait_s=float(_env("INDEX_WAIT", "300") or 300),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -74,6 +80,6 @@ class Settings:
         return bool(self.llm_model)
 
     @property
-    def chroma_path(self) -> Path:
-        """Folder of the embedded, persistent Chroma store."""
-        return self.data_dir / "chroma"
+    def index_path(self) -> Path:
+        """Folder of the embedded Chroma store's generations (see :mod:`curriculum.retrieval.generations`)."""
+        return self.data_dir / "index"

@@ -29,7 +29,6 @@ from pydantic import ValidationError
 from curriculum.errors import KnowledgeBaseError
 from curriculum.knowledge.yaml_lines import line_of
 from curriculum.models import Module
-from curriculum.retrieval.store import _hash, module_document
 
 LOCK_TIMEOUT_S = 10.0
 
@@ -52,18 +51,11 @@ def atomic_write_text(path: Path, text: str) -> None:
     OSError
         When writing or replacing fails; ``path`` then keeps its previous content.
     """
+    from curriculum.outputs import atomic_write
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 def module_text(module: Module, body: str | None = None) -> str:
@@ -213,15 +205,10 @@ def vet_modules(modules: list[Module], kb_dir: Path) -> tuple[list[Module], list
 
 
 def upsert_module(index, module: Module, labels) -> None:
-    """Embed one module into the modules collection (``add_texts`` with its id upserts: the old
-    record is replaced in one step), with the metadata and ``content_hash`` of
-    :meth:`VectorIndex.sync_modules`, so a later full sync sees it unchanged."""
-    store = index._store(index.settings.collection)
-    text = module_document(module, labels)
-    meta = {"module_id": module.id, "modality": module.modality.value, "domain": module.domain,
-            "language": module.language, "hours": float(module.duration_hours), "cost_eur": float(module.cost_eur)}
-    meta["content_hash"] = _hash(text, repr(sorted(meta.items())))
-    store.add_texts(texts=[text], metadatas=[meta], ids=[module.id])
+    """Embed one module into the modules collection, replacing its previous record, with the
+    metadata and ``content_hash`` of :meth:`VectorIndex.sync_modules`, so a later full sync sees it
+    unchanged (a new generation of the embedded store, published atomically under the write lock)."""
+    index.upsert_module(module, labels)
 
 
 @contextlib.contextmanager
@@ -257,7 +244,7 @@ def reindex_module(workspace, module_id: str) -> float:
     path = Path(workspace.settings.kb_dir) / "modules" / f"{module_id}.md"
     if not path.exists():
         workspace.catalogue.modules.pop(module_id, None)
-        workspace.index._store(workspace.settings.collection).delete(ids=[module_id])
+        workspace.index.delete_module(module_id)
         return time.perf_counter() - started
     module = load_module_file(path)
     workspace.catalogue.modules[module.id] = module
@@ -275,8 +262,8 @@ def suggest_tags(workspace, text: str, k: int = 5, language: str = "en") -> list
     RetrievalError
         When the vector store or the embedding model cannot be used.
     """
-    if workspace.index.count("skills") == 0:
-        workspace.index.sync_skills(workspace.catalogue.taxonomy)
+    if workspace.index.status("skills") != "ok":  # an explicit instructor action may build it (under the write lock)
+        workspace.index.sync_skills(workspace.catalogue.taxonomy, rebuild=True)
     return [{"skill": sid, "label": workspace.catalogue.skill_label(sid, language), "confidence": score}
             for sid, score in workspace.index.search_skills(text, k)]
 

@@ -21,7 +21,8 @@ from curriculum.planner.certifications import held_codes
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.schedule import order_and_schedule
-from curriculum.planner.select import SelectionProblem, SelectionResult, achievable_levels, solve_selection
+from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, SelectionProblem, SelectionResult,
+                                       achievable_levels, solve_selection)
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
 
 
@@ -93,8 +94,9 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     if ignore_held:  # the job's standard programme: a learner with no skill and no certification
         mapped, certs = MappedProfile({}, []), set()
     gaps = analyse_gaps(job, mapped.held, certs)
-    warnings: list[str] = [f"skill {m.query!r} could not be mapped to the taxonomy (best guess "
-                           f"{m.label!r} at {m.confidence:.2f}); it is ignored" for m, _ in mapped.matches if not m.skill]
+    warnings: list[str] = [f"skill {m.query!r} could not be mapped to the taxonomy ("
+                           + (f"best guess {m.label!r} at {m.confidence:.2f}" if m.label else "no taxonomy label matches it")
+                           + "); it is ignored" for m, _ in mapped.matches if not m.skill]
     warnings += [f"skill {m.query!r} is not in the taxonomy; kept as given" for m, _ in mapped.matches
                  if m.method == "uri" and m.label is None]
     if learner.start < dt.date.today():
@@ -149,7 +151,8 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                objective=objective, language=learner.language)
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
-    if not result.found:
+    timed_out = result.status == TIMEOUT
+    if result.status == INFEASIBLE:
         # which limit breaks? keep the budget if some plan respects it, else keep the hours
         caps = (problem.hours_cap, problem.budget_cap)
         for hours_cap, budget_cap in ((None, caps[1]), (caps[0], None), (None, None)):
@@ -157,9 +160,15 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                 continue
             problem.hours_cap, problem.budget_cap = hours_cap, budget_cap
             result = solve_selection(problem, time_limit)
+            timed_out = timed_out or result.status == TIMEOUT
             if result.found:
                 break
+    if not result.found and timed_out:  # a time-out proves nothing: never reported as infeasible
+        infeasibility = _solver_timeout(result, time_limit, lang)
+    elif problem.hours_cap != learner.hours_available or problem.budget_cap != learner.budget_cap or not result.found:
         infeasibility = _limits_broken(result, learner)
+    if result.found and result.timed_out:
+        warnings.append(narrative.not_optimal_warning(lang, result.time_limit or time_limit))
     steps, levels = _steps(result, catalogue, learner, elig, mapped.held, gaps, job, home)
     last_end = max((s.end for s in steps), default=learner.start)
     if last_end > learner.deadline:

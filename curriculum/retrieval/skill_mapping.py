@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from curriculum.models import TaxonomySkill
 
-VectorSearch = Callable[[str, int], list[tuple[str, float]]]
+VectorSearch = Callable[[str, int], "list[tuple[str, float]] | None"]  # None: index unavailable
 
 
 def normalise_label(text: str) -> str:
@@ -58,9 +58,13 @@ class SkillMapper:
 
     def map_label(self, label: str, language: str = "en") -> SkillMatch:
         """Best taxonomy skill for ``label`` (memoised per label and language)."""
-        if (label, language) not in self._cache:
-            self._cache[(label, language)] = self._map(label, language)
-        return self._cache[(label, language)]
+        if (label, language) in self._cache:
+            return self._cache[(label, language)]
+        self._unavailable = False
+        match = self._map(label, language)
+        if not self._unavailable:  # an index that comes back later may map it: do not memoise
+            self._cache[(label, language)] = match
+        return match
 
     def _map(self, label: str, language: str) -> SkillMatch:
         key = normalise_label(label)
@@ -72,6 +76,7 @@ class SkillMapper:
             return SkillMatch(label, sid, self.taxonomy[sid].label(language), 0.95, "alternative")
         if self.vector_search is not None and key:
             hits = self.vector_search(label, 1)
+            self._unavailable = hits is None
             if hits and hits[0][0] in self.taxonomy and hits[0][1] >= self.threshold:
                 sid, score = hits[0]
                 return SkillMatch(label, sid, self.taxonomy[sid].label(language), round(score, 3), "embedding")
