@@ -72,6 +72,9 @@ class Settings:
             index_wait_s=float(_env("INDEX_WAIT", "300") or 300),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("data_dir", "kb_dir", "prompts_dir"):
+            if key in values:
+                values[key] = Path(values[key])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     @property
