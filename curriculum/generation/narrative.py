@@ -21,6 +21,8 @@ T = {
         "summary": "Parcours de {n} module(s), {hours:g} h, {cost:,.0f} EUR, vers « {job} ». {skipped}",
         "skipped": "{k} compétence(s) requise(s) déjà maîtrisée(s) ne sont pas retravaillées.",
         "infeasible": " Attention : ce parcours ne tient pas dans vos contraintes ({why}).",
+        "timeout": " Le calcul a atteint sa limite de temps avant de trouver un parcours : cela ne veut pas dire qu'il n'en existe aucun.",
+        "not_optimal": " Le calcul a atteint sa limite de temps : c'est le meilleur parcours trouvé, sans preuve qu'il soit optimal.",
     },
     "en": {
         "covers": "This module brings you to the required level in: {skills}.",
@@ -32,6 +34,8 @@ T = {
         "summary": "Pathway of {n} module(s), {hours:g} h, EUR {cost:,.0f}, toward \"{job}\". {skipped}",
         "skipped": "{k} required skill(s) you already master are skipped.",
         "infeasible": " Warning: this pathway does not fit your constraints ({why}).",
+        "timeout": " The solver reached its time limit before finding a pathway: this does not mean that none exists.",
+        "not_optimal": " The solver reached its time limit: this is the best pathway found, not proven optimal.",
     },
 }
 
@@ -63,6 +67,11 @@ def path_summary(language: str, job_title: str, n: int, hours: float, cost: floa
     if infeasible_why:
         text += t["infeasible"].format(why=infeasible_why)
     return text.strip()
+
+
+def solver_note(language: str, found: bool) -> str:
+    """Sentence added to a summary when the solver stopped at its time limit (``found``: with a pathway)."""
+    return T.get(language, T["en"])["not_optimal" if found else "timeout"]
 
 
 def qualified_summary(language: str, job_title: str) -> str:

@@ -64,7 +64,10 @@ class LearningPath(BaseModel):
 
     ``feasible`` is False when the path breaks one of the learner's limits (hours, deadline, budget,
     travel radius) or leaves an essential skill uncovered; ``infeasibility`` then says by how much
-    (e.g. ``{"hours_missing": 120.0, "weeks_missing": 30.0, ...}``).
+    (e.g. ``{"hours_missing": 120.0, "weeks_missing": 30.0, ...}``). When the solver reached its time
+    limit before finding any pathway, ``feasible`` is False with ``infeasibility.reason ==
+    "solver_timeout"`` (no limit of the learner is known to be broken). ``optimal`` is False when the
+    solver stopped at its time limit: the steps are the best found, not proven optimal.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -87,6 +90,8 @@ class LearningPath(BaseModel):
     feasible: bool
     already_qualified: bool = False
     infeasibility: dict[str, Any] | None = None
+    optimal: bool = Field(default=True, description="False when the selection is the best found at the solver's "
+                                                    "time limit, not proven optimal")
     relaxations: list[dict[str, Any]] = Field(default_factory=list)
     repairs: list[dict[str, Any]] = Field(default_factory=list)
     prior_learning: dict[str, Any] | None = None

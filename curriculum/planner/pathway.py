@@ -21,8 +21,8 @@ from curriculum.planner.certifications import held_codes
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.schedule import order_and_schedule
-from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, SelectionProblem, SelectionResult,
-                                       achievable_levels, solve_selection)
+from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
+                                       SelectionResult, achievable_levels, solve_selection)
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
 
 
@@ -151,7 +151,6 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                objective=objective, language=learner.language)
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
-    timed_out = result.status == TIMEOUT
     if result.status == INFEASIBLE:
         # which limit breaks? keep the budget if some plan respects it, else keep the hours
         caps = (problem.hours_cap, problem.budget_cap)
@@ -160,15 +159,14 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                 continue
             problem.hours_cap, problem.budget_cap = hours_cap, budget_cap
             result = solve_selection(problem, time_limit)
-            timed_out = timed_out or result.status == TIMEOUT
             if result.found:
                 break
-    if not result.found and timed_out:  # a time-out proves nothing: never reported as infeasible
-        infeasibility = _solver_timeout(result, time_limit, lang)
-    elif problem.hours_cap != learner.hours_available or problem.budget_cap != learner.budget_cap or not result.found:
         infeasibility = _limits_broken(result, learner)
+    if result.status == TIMEOUT:  # nothing found in time proves nothing: never reported as infeasible
+        infeasibility = _solver_timeout(result, time_limit)
     if result.found and result.timed_out:
-        warnings.append(narrative.not_optimal_warning(lang, result.time_limit or time_limit))
+        warnings.append(f"the solver reached its time limit ({_limit_text(result, time_limit)}): this pathway is "
+                        "the best found, not proven optimal (a shorter or cheaper one may exist)")
     steps, levels = _steps(result, catalogue, learner, elig, mapped.held, gaps, job, home)
     last_end = max((s.end for s in steps), default=learner.start)
     if last_end > learner.deadline:
@@ -205,16 +203,35 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     why = None
     if infeasibility:
         names = narrative.LIMIT_NAMES.get(lang, {})
-        why = ", ".join(names.get(k, k) for k in dict.fromkeys(infeasibility.get("limits_broken", [])))
+        why = ", ".join(names.get(k, k) for k in dict.fromkeys(infeasibility.get("limits_broken", []))
+                        if k != "solver_timeout")
     obtained = sorted({s.certification for s in steps if s.certification})
     covered = sorted(s for s, lvl in levels.items()
                      if any(r.skill == s and lvl >= r.level for r in job.required_skills))
     return LearningPath(**base, steps=steps, covered_skills=covered, uncovered_skills=uncovered, skipped_skills=skipped,
                         certifications_obtained=obtained, total_hours=total_h, total_cost_eur=total_c,
                         feasible=infeasibility is None, infeasibility=infeasibility,
+                        optimal=result.status in (OPTIMAL, INFEASIBLE),
                         summary=narrative.path_summary(lang, base["target_job"].title, len(steps), total_h, total_c,
-                                                       len(skipped), why),
+                                                       len(skipped), why)
+                        + (narrative.solver_note(lang, result.found) if result.timed_out else ""),
                         warnings=warnings, provenance=_provenance(started))
+
+
+def _limit_text(result: SelectionResult, time_limit: float) -> str:
+    budget = result.time_limit if result.time_limit is not None else time_limit
+    if result.limit == "wall_clock":
+        return f"wall-clock safety net after {budget * WALL_CLOCK_FACTOR + 1:g} s"
+    return f"{budget:g} s of deterministic solver time"
+
+
+def _solver_timeout(result: SelectionResult, time_limit: float) -> dict:
+    """``infeasibility`` of a plan whose selection timed out with nothing found: not a broken limit."""
+    return {"reason": "solver_timeout", "limits_broken": ["solver_timeout"],
+            "time_limit_s": result.time_limit if result.time_limit is not None else time_limit,
+            "stopped_by": result.limit or "deterministic",
+            "message": f"the solver reached its time limit ({_limit_text(result, time_limit)}) before finding any "
+                       "pathway; this does not mean that none exists (too many candidate modules to search in time)"}
 
 
 def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:

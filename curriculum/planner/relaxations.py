@@ -67,8 +67,8 @@ def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, c
         ``{"constraint", "change", "changes", "resulting_plan_summary"}`` — ``changes`` maps profile
         fields to new values (apply them to re-plan); the first item is the smallest overall change.
     """
-    if path.feasible:
-        return []
+    if path.feasible or "solver_timeout" in (path.infeasibility or {}).get("limits_broken", []):
+        return []  # a solver time-out is not a limit of the learner: no relaxation can be verified
     base: dict = {}
     far = learner.deadline + dt.timedelta(weeks=horizon_weeks)
     if "coverage" in (path.infeasibility or {}).get("limits_broken", []):

@@ -12,6 +12,12 @@ Decision: which eligible modules to take, and in which order.
 Objective, lexicographic through weights: fewest modules outside the preferred modalities, then
 fewest modules in another language than the learner's, then fewest hours, then lowest cost, then
 shortest travel.
+
+Deterministic: one search worker, a fixed seed and a *deterministic* time limit (CP-SAT's work
+counter, not the clock), so the same problem gives the same selection on every run and machine
+(for a given OR-Tools version), and the order is derived from the selected set alone. A wall-clock
+limit stays as a generous safety net only. Stopping at a limit is a status
+(``feasible``: best found, not proven optimal; ``timeout``: nothing found), never ``infeasible``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ W_NONPREFERRED = 10**12
 W_OTHER_LANGUAGE = 10**10
 W_HOUR_TENTH = 10**6
 W_EUR = 10
-OPTIMAL, FEASIBLE, INFEASIBLE = "optimal", "feasible", "infeasible"
+OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT = "optimal", "feasible", "infeasible", "timeout"
+RANDOM_SEED = 2027
+WALL_CLOCK_FACTOR = 3.0  # the wall-clock safety net: time_limit × this + 1 s
 
 
 @dataclass
@@ -51,17 +59,31 @@ class SelectionProblem:
 
 @dataclass
 class SelectionResult:
-    """``status`` optimal | feasible | infeasible; ``order`` the selected module ids in a valid order."""
+    """A selection and how the solver ended.
+
+    ``status``: ``optimal`` (proven best); ``feasible`` (a limit was reached: the best selection
+    found, not proven optimal); ``timeout`` (a limit was reached before any selection was found:
+    nothing is known about feasibility); ``infeasible`` (proven: no selection meets the constraints).
+    ``order``: the selected module ids in a valid order. ``limit``: which limit stopped the solver
+    (``deterministic`` or ``wall_clock``; ``None`` when it finished) and ``time_limit`` its budget.
+    """
 
     status: str
     order: list[str] = field(default_factory=list)
     hours: float = 0.0
     cost_eur: float = 0.0
+    limit: str | None = None
+    time_limit: float | None = None
 
     @property
     def found(self) -> bool:
         """True when a selection was found."""
         return self.status in (OPTIMAL, FEASIBLE)
+
+    @property
+    def timed_out(self) -> bool:
+        """True when the solver stopped at a limit (with or without a selection)."""
+        return self.status in (FEASIBLE, TIMEOUT) and self.limit is not None
 
 
 def teacher_index(modules: dict[str, Module]) -> dict[str, list[tuple[int, str]]]:
@@ -170,8 +192,45 @@ def prune_dominated(mods: dict[str, Module], problem: SelectionProblem) -> dict[
     return {i: mods[i] for i in sorted(kept)}
 
 
+def _canonical_order(chosen: list[str], mods: dict[str, Module], held: dict[str, int]) -> list[str]:
+    """A prerequisite-respecting order of ``chosen`` that depends on the set only: repeatedly the
+    smallest id among the modules whose prerequisites are met (levels only grow, so this never
+    gets stuck when some valid order exists)."""
+    levels = dict(held)
+    done: set[str] = set()
+    remaining = sorted(chosen)
+    order: list[str] = []
+    while remaining:
+        ready = next((i for i in remaining
+                      if all(levels.get(p.skill, 0) >= p.level for p in mods[i].prerequisites.skills)
+                      and all(p in done for p in mods[i].prerequisites.modules)), None)
+        if ready is None:  # cannot happen for a solver-checked selection; keep the rest as it is
+            return order + remaining
+        order.append(ready)
+        done.add(ready)
+        remaining.remove(ready)
+        for o in mods[ready].outcomes:
+            levels[o.skill] = max(levels.get(o.skill, 0), o.level)
+    return order
+
+
+def _solver(deterministic_s: float, wall_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # one worker: no thread scheduling in the result
+    solver.parameters.random_seed = RANDOM_SEED
+    solver.parameters.max_deterministic_time = max(deterministic_s, 0.0)
+    solver.parameters.max_time_in_seconds = max(wall_s, 0.0)
+    return solver
+
+
 def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> SelectionResult:
-    """Solve the selection; infeasible is a status, not an exception."""
+    """Solve the selection; infeasible and time-out are statuses, not exceptions.
+
+    ``time_limit`` is CP-SAT's deterministic time (about seconds on a typical machine, independent of
+    load); the wall clock stops the solver only after ``time_limit × 3 + 1`` s, a safety net for
+    the rare model whose deterministic time runs slower than the clock. One worker and a fixed seed:
+    the same problem gives the same selection, and the order is derived from the set alone.
+    """
     mods = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
     mods = prune_dominated(mods, problem)
     ids = list(mods)
@@ -222,14 +281,24 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
         model.add(sum(cost[i] * x[i] for i in ids) <= int(problem.budget_cap))
     model.minimize(sum(x[i] * _weight(problem, mods[i], hours10[i], cost[i]) for i in ids))
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 2
+    solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status == cp_model.INFEASIBLE:
         return SelectionResult(INFEASIBLE)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # UNKNOWN: stopped at a limit with nothing found
+        if status == cp_model.MODEL_INVALID:
+            raise ValueError("selection model invalid: " + model.validate())
+        return SelectionResult(TIMEOUT, limit=_limit_hit(solver, time_limit), time_limit=time_limit)
     chosen = [i for i in ids if solver.value(x[i])]
-    chosen.sort(key=lambda i: (solver.value(pos[i]), i))
-    return SelectionResult(OPTIMAL if status == cp_model.OPTIMAL else FEASIBLE, chosen,
-                           round(sum(mods[i].duration_hours for i in chosen), 1),
-                           round(sum(mods[i].cost_eur for i in chosen), 2))
+    order = _canonical_order(chosen, mods, problem.held)
+    optimal = status == cp_model.OPTIMAL
+    return SelectionResult(OPTIMAL if optimal else FEASIBLE, order,
+                           round(sum(mods[i].duration_hours for i in order), 1),
+                           round(sum(mods[i].cost_eur for i in order), 2),
+                           limit=None if optimal else _limit_hit(solver, time_limit),
+                           time_limit=time_limit)
+
+
+def _limit_hit(solver: cp_model.CpSolver, time_limit: float) -> str:
+    """Which limit stopped the solver: its deterministic budget, or the wall-clock safety net."""
+    return "deterministic" if solver.response_proto.deterministic_time >= time_limit * 0.999 else "wall_clock"
