@@ -18,8 +18,13 @@ from typing import Annotated, Optional
 import typer
 
 from curriculum.errors import CurriculumError, InputError
+from curriculum.tabular import CsvDialect
 
 cohort_app = typer.Typer(add_completion=False, help="Cohort programmes for training managers.")
+
+
+DialectOpt = Annotated[CsvDialect, typer.Option(
+    "--csv-dialect", help="with --format csv: rfc (',' UTF-8) or excel-fr (';', UTF-8 BOM, decimal comma)")]
 
 
 class CohortFmt(str, Enum):
@@ -50,6 +55,7 @@ def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort C
            fmt: Annotated[CohortFmt, typer.Option("--format", "-f", help="json|text|xlsx|csv|ics")] = CohortFmt.text,
            out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
            save: Annotated[Optional[str], typer.Option("--save", help="save the programme under NAME (new version)")] = None,
+           csv_dialect: DialectOpt = CsvDialect.rfc,
            ) -> None:
     """Plan a cohort: individual paths, a common core taught in groups, totals and savings."""
     from curriculum.cohort.export import programme_to_csv, programme_to_ics, programme_to_text, programme_to_xlsx
@@ -78,7 +84,7 @@ def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort C
         elif fmt == CohortFmt.xlsx:
             data = programme_to_xlsx(programme)
         elif fmt == CohortFmt.csv:
-            data = programme_to_csv(programme)
+            data = programme_to_csv(programme, dialect=csv_dialect)
         elif fmt == CohortFmt.ics:
             data = programme_to_ics(programme)
         else:
@@ -95,7 +101,8 @@ def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort C
 def programmes(open_name: Annotated[Optional[str], typer.Option("--open", help="reopen the programme saved under NAME")] = None,
                version: Annotated[Optional[int], typer.Option("--version", help="version to reopen (default: latest)")] = None,
                fmt: Annotated[CohortFmt, typer.Option("--format", "-f", help="json|text|xlsx|csv|ics")] = CohortFmt.text,
-               out: Annotated[Optional[Path], typer.Option("--out", "-o")] = None) -> None:
+               out: Annotated[Optional[Path], typer.Option("--out", "-o")] = None,
+               csv_dialect: DialectOpt = CsvDialect.rfc) -> None:
     """List saved cohort programmes (SQLite in the data dir, or DATABASE_URL), or reopen one."""
     from curriculum.cohort.export import programme_to_csv, programme_to_ics, programme_to_text, programme_to_xlsx
     from curriculum.cohort.store import ProgrammeStore
@@ -113,8 +120,8 @@ def programmes(open_name: Annotated[Optional[str], typer.Option("--open", help="
             return
         stored = store.load(open_name, version)
         programme = stored.programme
-        writers = {CohortFmt.xlsx: programme_to_xlsx, CohortFmt.csv: programme_to_csv, CohortFmt.ics: programme_to_ics,
-                   CohortFmt.text: programme_to_text}
+        writers = {CohortFmt.xlsx: programme_to_xlsx, CohortFmt.ics: programme_to_ics, CohortFmt.text: programme_to_text,
+                   CohortFmt.csv: lambda p: programme_to_csv(p, dialect=csv_dialect)}
         data = (json.dumps(programme.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == CohortFmt.json
                 else writers[fmt](programme))
         _emit(data, out)

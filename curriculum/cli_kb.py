@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from curriculum.errors import CurriculumError, InputError
+from curriculum.tabular import CsvDialect
 
 kb_app = typer.Typer(no_args_is_help=True, help="Curate the knowledge base.")
 
@@ -189,8 +190,11 @@ def kb_import_jsonld(file: Path, kb: KbOpt = None, overwrite: OverwriteOpt = Fal
 @kb_app.command("export")
 def kb_export(fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="jsonld|csv")] = ExportFmt.jsonld,
               out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file")] = None,
-              kb: KbOpt = None) -> None:
-    """Export the catalogue as schema.org Course JSON-LD or CSV."""
+              kb: KbOpt = None,
+              csv_dialect: Annotated[CsvDialect, typer.Option(
+                  "--csv-dialect", help="with --format csv: rfc (',' UTF-8) or excel-fr (';', UTF-8 BOM, decimal comma)")
+              ] = CsvDialect.rfc) -> None:
+    """Export the catalogue as schema.org Course JSON-LD or CSV (``--csv-dialect excel-fr`` for French Excel)."""
     from curriculum.knowledge.catalogue import load_catalogue
     from curriculum.knowledge.catalogue_io import export_csv, export_jsonld
     from curriculum.outputs import write_output
@@ -199,7 +203,7 @@ def kb_export(fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="jso
         cat = load_catalogue(_settings(kb).kb_dir)
         mods = cat.modules.values()
         text = (json.dumps(export_jsonld(mods, cat.taxonomy), ensure_ascii=False, indent=2)
-                if fmt == ExportFmt.jsonld else export_csv(mods))
+                if fmt == ExportFmt.jsonld else export_csv(mods, dialect=csv_dialect))
         if write_output(text, out):
             typer.echo(f"wrote {out} ({len(cat.modules)} modules)", err=True)
     _run(go)

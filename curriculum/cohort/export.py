@@ -2,16 +2,20 @@
 per member × step), iCalendar (one all-day VEVENT per group session), text summary.
 
 Units in every export: hours (h), euros excl. VAT (EUR), kilometres (km), ISO dates.
+
+Cells typed by people (names, companies, ids, places) can never run as formulas: CSV text cells
+go through :func:`curriculum.tabular.safe_cell` and XLSX rows through
+:func:`curriculum.tabular.xlsx_row` (string cells, never formulas); numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 
 from curriculum.cohort.models import CohortProgramme
+from curriculum.tabular import csv_text, xlsx_row
 
 STEP_COLUMNS = ["learner_id", "name", "company", "step", "module_id", "title", "modality", "start", "end", "place",
                 "distance_km", "hours", "cost_eur", "group_session", "certification", "feasible"]
@@ -28,13 +32,19 @@ def _step_rows(programme: CohortProgramme) -> list[list[object]]:
     return rows
 
 
-def programme_to_csv(programme: CohortProgramme) -> str:
-    """One row per member × step (UTF-8, comma-separated, header first)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(STEP_COLUMNS)
-    w.writerows(_step_rows(programme))
-    return buf.getvalue()
+def programme_to_csv(programme: CohortProgramme, *, dialect: str = "rfc") -> str:
+    """One row per member × step, header :data:`STEP_COLUMNS` first (hours, EUR, km, ISO dates).
+
+    ``dialect="rfc"`` (default): comma-separated UTF-8; ``"excel-fr"``: ``;``-separated, starting
+    with the UTF-8 BOM, decimal comma (see :func:`curriculum.tabular.csv_text`). Text cells starting
+    with ``=``, ``+``, ``-``, ``@``, tab or CR are prefixed with ``'``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``dialect``.
+    """
+    return csv_text(STEP_COLUMNS, _step_rows(programme), dialect=dialect)
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -57,55 +67,55 @@ def programme_to_xlsx(programme: CohortProgramme) -> bytes:
     ws = wb.active
     ws.title = "Summary"
     t = programme.totals
-    ws.append([programme.name])
+    xlsx_row(ws, [programme.name])
     ws["A1"].font = Font(bold=True, size=14)
     for key in ("members", "hours_total", "cost_total_eur", "individual_cost_eur", "savings_eur", "cost_per_head_eur",
                 "teaching_hours", "individual_teaching_hours", "hours_saved", "group_sessions", "budget_total_eur",
                 "within_budget"):
-        ws.append([key, t.get(key)])
-    ws.append([])
+        xlsx_row(ws, [key, t.get(key)])
+    xlsx_row(ws, [])
     header = ["learner_id", "company", "hours", "cost_eur", "individual_cost_eur", "savings_eur", "feasible",
               "group_sessions"]
-    ws.append(header)
+    xlsx_row(ws, header)
     for c in ws[ws.max_row]:
         c.font = bold
     for r in t.get("per_person", []):
-        ws.append([r.get(k) for k in header])
-    ws.append([])
-    ws.append(["company", "members", "hours", "cost_eur", "individual_cost_eur", "savings_eur"])
+        xlsx_row(ws, [r.get(k) for k in header])
+    xlsx_row(ws, [])
+    xlsx_row(ws, ["company", "members", "hours", "cost_eur", "individual_cost_eur", "savings_eur"])
     for name, c in t.get("per_company", {}).items():
-        ws.append([name, c.get("members"), c.get("hours"), c.get("cost_eur"), c.get("individual_cost_eur"),
+        xlsx_row(ws, [name, c.get("members"), c.get("hours"), c.get("cost_eur"), c.get("individual_cost_eur"),
                    c.get("savings_eur")])
     if programme.unreachable:
-        ws.append([])
-        ws.append(["unreachable", "reasons"])
+        xlsx_row(ws, [])
+        xlsx_row(ws, ["unreachable", "reasons"])
         for u in programme.unreachable:
-            ws.append([u.learner_id, "; ".join(u.reasons)])
+            xlsx_row(ws, [u.learner_id, "; ".join(u.reasons)])
     ss = wb.create_sheet("Sessions")
-    ss.append(["id", "module_id", "title", "modality", "start", "end", "place", "seats", "size", "members",
+    xlsx_row(ss, ["id", "module_id", "title", "modality", "start", "end", "place", "seats", "size", "members",
                "hours", "cost_eur", "cost_per_head_eur", "individual_cost_eur", "fixed"])
     for g in programme.sessions:
-        ss.append([g.id, g.module_id, g.title, g.modality.value, g.start, g.end, g.place or "online", g.seats,
+        xlsx_row(ss, [g.id, g.module_id, g.title, g.modality.value, g.start, g.end, g.place or "online", g.seats,
                    len(g.members), ", ".join(g.members), g.hours, g.cost_eur, g.cost_per_head_eur,
                    g.individual_cost_eur, g.fixed])
     st = wb.create_sheet("Steps")
-    st.append(STEP_COLUMNS)
+    xlsx_row(st, STEP_COLUMNS)
     for row in _step_rows(programme):
-        st.append(row)
+        xlsx_row(st, row)
     used = {"summary", "sessions", "steps", "errors"}
     for m in programme.members:
         sh = wb.create_sheet(_sheet_name(m.learner_id, used))
-        sh.append([m.learner_id, m.name or "", m.company or "", m.plan.target_job.title])
-        sh.append(["total", f"{m.plan.total_hours:g} h", f"{m.plan.total_cost_eur:.2f} EUR",
+        xlsx_row(sh, [m.learner_id, m.name or "", m.company or "", m.plan.target_job.title])
+        xlsx_row(sh, ["total", f"{m.plan.total_hours:g} h", f"{m.plan.total_cost_eur:.2f} EUR",
                    "feasible" if m.plan.feasible else "breaks a limit"])
-        sh.append(STEP_COLUMNS[3:])
+        xlsx_row(sh, STEP_COLUMNS[3:])
         for row in _step_rows(programme.model_copy(update={"members": [m]})):
-            sh.append(row[3:])
+            xlsx_row(sh, row[3:])
     if programme.errors:
         es = wb.create_sheet("Errors")
-        es.append(["row", "field", "message"])
+        xlsx_row(es, ["row", "field", "message"])
         for e in programme.errors:
-            es.append([e.row, e.field, e.message])
+            xlsx_row(es, [e.row, e.field, e.message])
     for sheet in wb.worksheets:
         for c in sheet[1]:
             c.font = bold

@@ -20,8 +20,13 @@ certifications    no        ``B0; BR`` (codes or free text)
 budget_eur        no        personal cap in EUR; empty = the programme's budget per head
 ================  ========  ===============================================================
 
-CSV: UTF-8 (BOM accepted), ``,`` or ``;`` as delimiter (detected from the header line).
-XLSX: the first sheet. A bad row is reported (row, field, message) and skipped; valid rows proceed.
+CSV: UTF-8 (BOM accepted) or Windows-1252 (French Excel's "CSV (séparateur : point-virgule)"), ``,``
+or ``;`` as delimiter (detected from the header line). XLSX: the first sheet; cells that are numbers
+stay numbers, a postcode stored as a number gets its leading zero back (``1000`` → ``01000``).
+Numbers (``hours_per_week``, ``mobility_km``, ``budget_eur``, ``lat``, ``lon``) are read the French way
+(``7,5``, ``1 234,5``, ``3 500 €``; see :func:`curriculum.tabular.parse_number`). A text cell written
+with the anti-formula quote (``'=…``, see :func:`curriculum.tabular.safe_cell`) reads without it.
+A bad row is reported (row, field, message) and skipped; valid rows proceed.
 """
 
 from __future__ import annotations
@@ -41,11 +46,14 @@ from curriculum.geo import resolve_city
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import HeldSkill
 from curriculum.models.skills import LEVEL_LABELS, LEVEL_LABELS_FR
+from curriculum.tabular import NumberError, csv_text, decode_text, parse_number, unescape_cell
 
 COLUMNS = ("id", "name", "company", "site", "city", "postcode", "hours_per_week", "target_job", "mobility_km",
            "skills", "certifications", "budget_eur")
 ALIASES = {"learner_id": "id", "budget": "budget_eur", "hours": "hours_per_week", "job": "target_job",
            "latitude": "lat", "longitude": "lon"}
+NUMBERS = ("hours_per_week", "mobility_km", "budget_eur", "lat", "lon")
+"""Numeric columns (hours per week, km, EUR, WGS84 degrees): XLSX numbers are kept as numbers."""
 LEVELS = {**{v: k for k, v in LEVEL_LABELS.items()}, **{v: k for k, v in LEVEL_LABELS_FR.items()}}
 _TEMPLATE_ROWS = [
     ["E001", "Camille Martin", "Batteries Nord", "AESC Douai", "Douai", "59500", "8", "rome:H2703", "40",
@@ -55,13 +63,14 @@ _TEMPLATE_ROWS = [
 ]
 
 
-def template_csv() -> str:
-    """A ready-to-fill cohort CSV (header + two example rows), for download from the UI."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_TEMPLATE_ROWS)
-    return buf.getvalue()
+def template_csv(*, dialect: str = "rfc") -> str:
+    """A ready-to-fill cohort CSV (header + two example rows), for download from the UI.
+
+    ``dialect="excel-fr"`` gives the French Excel form (``;``, UTF-8 BOM); cells are neutralised
+    against formulas like every export (:func:`curriculum.tabular.csv_text`). Raises ``ValueError``
+    for an unknown dialect.
+    """
+    return csv_text(COLUMNS, _TEMPLATE_ROWS, dialect=dialect)
 
 
 def parse_skills(text: str) -> list[HeldSkill]:
@@ -85,30 +94,36 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unescape_cell(str(value).strip())
 
 
-def _rows_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:  # French Excel exports are often Windows-1252
-        text = raw.decode("cp1252", errors="replace")
+def _value(key: str, value: object) -> object:
+    """A cell of column ``key``: text, except XLSX numbers in :data:`NUMBERS` (kept as numbers)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if key in NUMBERS:
+            return value
+        if key == "postcode" and float(value).is_integer() and 0 < value < 100000:
+            return f"{int(value):05d}"  # Excel drops the leading zero of 01000
+    return _cell(value)
+
+
+def _rows_csv(path: Path) -> tuple[list[str], list[list[object]]]:
+    text = decode_text(path.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     return (rows[0] if rows else []), rows[1:]
 
 
-def _rows_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
+def _rows_xlsx(path: Path) -> tuple[list[str], list[list[object]]]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        rows = [[_cell(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
+        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     finally:
         wb.close()
-    return (rows[0] if rows else []), rows[1:]
+    return ([_cell(h) for h in rows[0]] if rows else []), rows[1:]
 
 
 def read_cohort(path: Path | str, catalogue: Catalogue, *, cache_dir: str | None = None,
@@ -133,17 +148,21 @@ def read_cohort(path: Path | str, catalogue: Catalogue, *, cache_dir: str | None
         if col not in keys:
             raise InputError(f"missing column {col!r} (expected: {', '.join(COLUMNS)})", file=str(path),
                              field=col, line=1)
-    records = [(n, dict(zip(keys, (_cell(v) for v in r)))) for n, r in enumerate(rows, start=2)
+    records = [(n, {k: _value(k, v) for k, v in zip(keys, r)}) for n, r in enumerate(rows, start=2)
                if any(_cell(v) for v in r)]
     if not records:
         raise InputError("no data row under the header", file=str(path), line=2)
     return parse_records(records, catalogue, file=str(path), cache_dir=cache_dir, default_job=default_job)
 
 
-def parse_records(records: Iterable[tuple[int, dict[str, str]]], catalogue: Catalogue, *, file: str | None = None,
-                  cache_dir: str | None = None, default_job: str | None = None
+def parse_records(records: Iterable[tuple[int, dict[str, object]]], catalogue: Catalogue, *,
+                  file: str | None = None, cache_dir: str | None = None, default_job: str | None = None
                   ) -> tuple[list[CohortMember], list[RowError]]:
-    """Validate ``(row number, column → text)`` records; see :func:`read_cohort`."""
+    """Validate ``(row number, column → cell)`` records; see :func:`read_cohort`.
+
+    Cells are text, or numbers for the columns of :data:`NUMBERS`; a text number is read with
+    :func:`curriculum.tabular.parse_number` and a bad one is a :class:`RowError` on its column.
+    """
     members: list[CohortMember] = []
     errors: list[RowError] = []
     seen: set[str] = set()
@@ -163,15 +182,22 @@ def parse_records(records: Iterable[tuple[int, dict[str, str]]], catalogue: Cata
             err("target_job", "missing target job")
         elif catalogue.find_job(job) is None:
             err("target_job", f"unknown job {job!r}; see `curriculum jobs`")
-        if not rec.get("hours_per_week"):
+        if rec.get("hours_per_week") in (None, ""):
             err("hours_per_week", "missing hours per week")
+        numbers: dict[str, float | None] = {}
+        for key in NUMBERS:
+            raw = rec.get(key)
+            try:
+                numbers[key] = None if raw in (None, "") else parse_number(raw, file=file, row=row, field=key)
+            except NumberError as exc:
+                err(key, exc.message)
         try:
             skills = parse_skills(rec.get("skills", ""))
         except ValueError as exc:
             err("skills", str(exc))
             skills = []
-        lat, lon = rec.get("lat") or None, rec.get("lon") or None
-        if lat is None or lon is None:
+        lat, lon = numbers.get("lat"), numbers.get("lon")
+        if rec.get("lat") in (None, "") or rec.get("lon") in (None, ""):
             try:
                 resolve_city(rec.get("city") or None, rec.get("postcode") or None, cache_dir=cache_dir, file=file)
             except InputError as exc:
@@ -183,8 +209,9 @@ def parse_records(records: Iterable[tuple[int, dict[str, str]]], catalogue: Cata
                 "city": rec.get("city") or None, "postcode": rec.get("postcode") or None, "lat": lat, "lon": lon,
                 "skills": skills, "certifications": [c.strip() for c in re.split(r"[;,|]", rec.get("certifications", ""))
                                                      if c.strip()],
-                "hours_per_week": rec.get("hours_per_week"), "target_job": job,
-                "mobility_km": rec.get("mobility_km") or 50, "budget_eur": rec.get("budget_eur") or None}
+                "hours_per_week": numbers["hours_per_week"], "target_job": job,
+                "mobility_km": 50 if numbers["mobility_km"] is None else numbers["mobility_km"],
+                "budget_eur": numbers["budget_eur"]}
         try:
             members.append(CohortMember.model_validate(data))
             seen.add(rid)  # type: ignore[arg-type]

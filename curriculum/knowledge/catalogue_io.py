@@ -6,6 +6,11 @@ CSV cells holding lists use ``;`` between items: ``outcomes`` / ``prerequisite_s
 ``city|postcode|region|basin|lat|lon;…`` (empty lat/lon: the city is resolved offline);
 ``sessions`` is ``start|end|place|seats;…`` (ISO dates). Units: hours, EUR, km, levels 1–4.
 Importers return ``(modules, issues)``; one broken record never stops the others.
+
+CSV numbers are read the French way (``7,5``, ``1 234,5``, ``1 200 €``; see
+:func:`curriculum.tabular.parse_number`); CSV files may be UTF-8 (with or without BOM) or
+Windows-1252. Exported text cells are neutralised against formula injection
+(:func:`curriculum.tabular.safe_cell`) and read back without the guard quote.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from curriculum.geo import resolve_city
 from curriculum.knowledge.editing import WriteReport, write_modules  # noqa: F401 - part of this API
 from curriculum.models import Module, TaxonomySkill
 from curriculum.models.skills import LEVEL_LABELS
+from curriculum.tabular import NumberError, csv_text, decode_text, parse_number, unescape_cell
 
 FIELDS = ("id", "title", "language", "summary", "domain", "duration_hours", "cost_eur", "modality", "provider",
           "eqf_level", "illustrative", "version", "places", "sessions", "outcomes", "prerequisite_skills",
@@ -60,7 +66,7 @@ def _places(cell: str | None, cache_dir: str | None) -> list[dict]:
             except InputError as exc:
                 raise _CellError(exc.message) from exc
         out.append({"city": city, "postcode": postcode or None, "region": region or None,
-                    "basin": basin or None, "lat": float(lat), "lon": float(lon)})
+                    "basin": basin or None, "lat": parse_number(lat), "lon": parse_number(lon)})
     return out
 
 
@@ -73,9 +79,18 @@ class _CellError(ValueError):
 def _row_to_data(get, cache_dir: str | None) -> dict:
     data: dict = {k: get(k) for k in ("id", "title", "language", "summary", "domain", "duration_hours",
                                        "cost_eur", "modality", "provider", "eqf_level", "version", "body")}
-    data["illustrative"] = (get("illustrative") or "false").lower() in ("1", "true", "yes", "oui")
+    data["illustrative"] = (get("illustrative") or "false").lower() in ("1", "true", "yes", "oui", "vrai")
+    for cell, integer in (("duration_hours", False), ("cost_eur", False), ("eqf_level", True), ("version", True)):
+        if data[cell] is not None:
+            try:
+                data[cell] = parse_number(data[cell], integer=integer)
+            except NumberError as exc:
+                err = _CellError(exc.message)
+                err.cell = cell
+                raise err from exc
     for cell, conv in (("places", lambda c: _places(c, cache_dir)), ("outcomes", _skills),
-                       ("sessions", lambda c: [dict(start=a, end=b, place=p or None, seats=int(n or 10))
+                       ("sessions", lambda c: [dict(start=a, end=b, place=p or None,
+                                                    seats=parse_number(n, integer=True) if n else 10)
                                                for a, b, p, n in _items(c, 4)]),
                        ("prerequisite_skills", _skills), ("prerequisite_modules", _items)):
         try:
@@ -94,9 +109,11 @@ def _row_to_data(get, cache_dir: str | None) -> dict:
 
 def import_csv(path: Path, mapping: dict[str, str] | None = None, *,
                cache_dir: str | None = None) -> tuple[list[Module], list[KnowledgeBaseError]]:
-    """Read a CSV catalogue (``;``, ``,`` or tab, detected). ``mapping`` maps a module field of
-    :data:`FIELDS` to the CSV column holding it (default: same name). Issues name the CSV line and
-    column.
+    """Read a CSV catalogue (``;``, ``,`` or tab, detected; UTF-8, UTF-8 with BOM or Windows-1252).
+    ``mapping`` maps a module field of :data:`FIELDS` to the CSV column holding it (default: same
+    name). Numbers (``duration_hours`` in hours, ``cost_eur`` in EUR, ``eqf_level``, ``version``,
+    session seats, place lat/lon) may be written the French way (``7,5``, ``1 234,5``, ``1 200 €``).
+    Issues name the CSV line and column (a bad number: "not a number: …").
 
     Raises
     ------
@@ -105,8 +122,8 @@ def import_csv(path: Path, mapping: dict[str, str] | None = None, *,
     """
     mapping = {**{f: f for f in FIELDS}, **(mapping or {})}
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = decode_text(Path(path).read_bytes())
+    except OSError as exc:
         raise InputError(f"cannot read file: {exc}", file=str(path)) from exc
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,\t")
@@ -121,7 +138,7 @@ def import_csv(path: Path, mapping: dict[str, str] | None = None, *,
 
         def get(name: str, row: dict = row) -> str | None:
             value = row.get(mapping.get(name, name))
-            return value.strip() if isinstance(value, str) and value.strip() else None
+            return unescape_cell(value.strip()) if isinstance(value, str) and value.strip() else None
         try:
             modules.append(Module.model_validate(_row_to_data(get, cache_dir)))
         except _CellError as exc:
@@ -136,24 +153,34 @@ def import_csv(path: Path, mapping: dict[str, str] | None = None, *,
     return modules, issues
 
 
-def export_csv(modules: Iterable[Module]) -> str:
-    """CSV text (comma-separated, header :data:`FIELDS`) that :func:`import_csv` reads back."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
+def export_csv(modules: Iterable[Module], *, dialect: str = "rfc") -> str:
+    """CSV text (header :data:`FIELDS`, one row per module) that :func:`import_csv` reads back.
+
+    ``dialect="rfc"`` (default): comma-separated UTF-8; ``"excel-fr"``: ``;``-separated, starting
+    with the UTF-8 BOM, decimal comma in number cells (``duration_hours``, ``cost_eur``). Text cells
+    starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a leading ``'`` (removed on import). List
+    cells keep their own ``;`` / ``|`` separators (the CSV quoting protects them).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``dialect``.
+    """
+    rows = []
     for m in modules:
         row = m.model_dump(mode="json", include={"id", "title", "language", "summary", "domain", "duration_hours",
                                                  "cost_eur", "modality", "provider", "eqf_level", "version"})
         cert = (m.certification.model_dump() if m.certification else {})
-        writer.writerow({**row, **{f"certification_{k}": v for k, v in cert.items()}, "body": m.body,
-                         "illustrative": str(m.illustrative).lower(),
-                         "places": ";".join("|".join("" if v is None else str(v) for v in
-                                                     (p.city, p.postcode, p.region, p.basin, p.lat, p.lon)) for p in m.places),
-                         "sessions": ";".join(f"{s.start}|{s.end}|{s.place or ''}|{s.seats}" for s in m.sessions),
-                         "outcomes": ";".join(f"{o.skill}:{o.level}" for o in m.outcomes),
-                         "prerequisite_skills": ";".join(f"{o.skill}:{o.level}" for o in m.prerequisites.skills),
-                         "prerequisite_modules": ";".join(m.prerequisites.modules)})
-    return buf.getvalue()
+        record = {**row, **{f"certification_{k}": v for k, v in cert.items()}, "body": m.body,
+                  "illustrative": str(m.illustrative).lower(),
+                  "places": ";".join("|".join("" if v is None else str(v) for v in
+                                              (p.city, p.postcode, p.region, p.basin, p.lat, p.lon)) for p in m.places),
+                  "sessions": ";".join(f"{s.start}|{s.end}|{s.place or ''}|{s.seats}" for s in m.sessions),
+                  "outcomes": ";".join(f"{o.skill}:{o.level}" for o in m.outcomes),
+                  "prerequisite_skills": ";".join(f"{o.skill}:{o.level}" for o in m.prerequisites.skills),
+                  "prerequisite_modules": ";".join(m.prerequisites.modules)}
+        rows.append([record.get(f) for f in FIELDS])
+    return csv_text(FIELDS, rows, dialect=dialect)
 
 
 # ------------------------------------------------------------------------------------------ JSON-LD

@@ -3,6 +3,10 @@
 Presentation only: figures come from the programme (``totals``, ``sessions``, member plans) and the
 catalogue (job required levels, skill labels). Units: hours (h), euros excl. VAT (EUR), proficiency
 levels 1 aware … 4 expert, ISO dates.
+
+Every table built from user data goes through :func:`curriculum.tabular.safe_record`: a name such as
+``=HYPERLINK("http://x","click")`` shows (and downloads, from the table's CSV button) as inert text
+``'=HYPERLINK(…)``; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ import streamlit as st
 
 from curriculum.cohort.models import CohortProgramme
 from curriculum.knowledge.catalogue import Catalogue
+from curriculum.tabular import safe_record
+
+
+def table(records: list[dict]) -> pd.DataFrame:
+    """A data frame of ``records`` with every text cell neutralised against formula injection."""
+    return pd.DataFrame([safe_record(r) for r in records])
 
 
 def render_totals(programme: CohortProgramme) -> None:
@@ -31,7 +41,7 @@ def render_totals(programme: CohortProgramme) -> None:
     if t.get("within_budget") is False:
         st.warning(f"Over the programme budget of {t['budget_total_eur']:,.2f} EUR.")
     if t.get("per_company") and len(t["per_company"]) > 1:
-        st.dataframe(pd.DataFrame([{"company": k, **v} for k, v in t["per_company"].items()]), hide_index=True)
+        st.dataframe(table([{"company": k, **v} for k, v in t["per_company"].items()]), hide_index=True)
 
 
 def gap_rows(programme: CohortProgramme, catalogue: Catalogue) -> list[dict]:
@@ -80,7 +90,7 @@ def render_gantt(programme: CohortProgramme) -> None:
 
 def sessions_frame(programme: CohortProgramme) -> pd.DataFrame:
     """Table of the group sessions."""
-    return pd.DataFrame([{
+    return table([{
         "session": g.id, "module": g.title, "module_id": g.module_id, "modality": g.modality.value,
         "start": g.start, "end": g.end, "place": g.place or "—", "people": len(g.members), "seats": g.seats,
         "hours": g.hours, "cost (EUR)": g.cost_eur, "per head (EUR)": g.cost_per_head_eur,
@@ -89,7 +99,7 @@ def sessions_frame(programme: CohortProgramme) -> pd.DataFrame:
 
 def members_frame(programme: CohortProgramme) -> pd.DataFrame:
     """Table of the members' final plans."""
-    return pd.DataFrame([{
+    return table([{
         "learner_id": m.learner_id, "name": m.name or "", "company": m.company or "",
         "job": m.plan.target_job.rome_code or m.plan.target_job.id, "steps": len(m.plan.steps),
         "hours": m.plan.total_hours, "cost (EUR)": m.plan.total_cost_eur,
@@ -105,12 +115,12 @@ def render_programme(programme: CohortProgramme, catalogue: Catalogue) -> None:
         st.warning(w)
     if programme.errors:
         st.markdown("#### Rejected rows")
-        st.dataframe(pd.DataFrame([{"row": e.row, "field": e.field, "message": e.message,
-                                    "learner_id": e.learner_id} for e in programme.errors]), hide_index=True)
+        st.dataframe(table([{"row": e.row, "field": e.field, "message": e.message,
+                             "learner_id": e.learner_id} for e in programme.errors]), hide_index=True)
     if programme.unreachable:
         st.markdown("#### Cannot reach the target job in time")
-        st.dataframe(pd.DataFrame([{"learner_id": u.learner_id, "company": u.company, "reasons": "; ".join(u.reasons)}
-                                   for u in programme.unreachable]), hide_index=True)
+        st.dataframe(table([{"learner_id": u.learner_id, "company": u.company, "reasons": "; ".join(u.reasons)}
+                            for u in programme.unreachable]), hide_index=True)
     st.markdown("#### Skill gaps (levels missing against each person's target job)")
     render_heatmap(programme, catalogue)
     st.markdown("#### Group sessions")

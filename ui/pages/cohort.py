@@ -3,7 +3,9 @@
 Thin page: reading is :func:`curriculum.cohort.io.read_cohort` / :func:`~curriculum.cohort.io.load_programme_settings`,
 planning is :func:`curriculum.cohort.planner.plan_cohort`, exports are :mod:`curriculum.cohort.export`,
 saving and reopening is :class:`curriculum.cohort.store.ProgrammeStore`. The shown programme is kept in
-``st.session_state["cohort"]`` (programme, settings, members) so reruns never re-plan.
+``st.session_state["cohort"]`` (programme, settings, members) so reruns never re-plan. Every CSV/XLSX
+download comes from those exports (text cells neutralised against formula injection); CSV is offered
+plain (``,``, UTF-8) and as "CSV (Excel FR)" (``;``, UTF-8 with BOM, decimal comma).
 """
 
 from __future__ import annotations
@@ -145,10 +147,14 @@ except CurriculumError as exc:
     st.error(str(exc))
     st.stop()
 
-st.download_button("Download the cohort template (CSV)", template_csv(), file_name="cohort-template.csv",
-                   mime="text/csv", key="download_template", on_click="ignore",
-                   help="Columns: id, name, company, site, city, postcode, hours_per_week, target_job, "
-                        "mobility_km, skills ('label:level; …'), certifications, budget_eur")
+TEMPLATE_HELP = ("Columns: id, name, company, site, city, postcode, hours_per_week, target_job, mobility_km, "
+                 "skills ('label:level; …'), certifications, budget_eur. Numbers may be written 7,5 or 1 234,5.")
+t1, t2, _ = st.columns([1, 1, 2])
+t1.download_button("Download the cohort template (CSV)", template_csv(), file_name="cohort-template.csv",
+                   mime="text/csv", key="download_template", on_click="ignore", help=TEMPLATE_HELP)
+t2.download_button("Cohort template (CSV Excel FR)", template_csv(dialect="excel-fr"),
+                   file_name="cohort-template-excel-fr.csv", mime="text/csv", key="download_template_fr",
+                   on_click="ignore", help=TEMPLATE_HELP + " Opens in columns in French Excel (';', UTF-8 BOM).")
 st.selectbox("Cohort", list(SOURCES), format_func=SOURCES.get, key="cohort_source")
 if st.session_state["cohort_source"] == "upload":
     st.file_uploader("Cohort file", type=["csv", "xlsx"], key="cohort_file")
@@ -192,12 +198,15 @@ if kept is not None:
             programme = programme.for_company(view)
 
     slug = "".join(c if c.isalnum() else "-" for c in programme.name.lower()).strip("-") or "cohort"
-    d1, d2, d3, _ = st.columns([1, 1, 1, 3])
+    d1, d2, d3, d4, _ = st.columns([1, 1, 1, 1, 2])
     d1.download_button("Download XLSX", programme_to_xlsx(programme), file_name=f"{slug}.xlsx", mime=XLSX_MIME,
                        key="download_xlsx", on_click="ignore")
     d2.download_button("Download CSV", programme_to_csv(programme), file_name=f"{slug}.csv", mime="text/csv",
-                       key="download_csv", on_click="ignore")
-    d3.download_button("Download calendar (ICS)", programme_to_ics(programme), file_name=f"{slug}.ics",
+                       key="download_csv", on_click="ignore", help="comma-separated, UTF-8")
+    d3.download_button("CSV (Excel FR)", programme_to_csv(programme, dialect="excel-fr"),
+                       file_name=f"{slug}-excel-fr.csv", mime="text/csv", key="download_csv_fr", on_click="ignore",
+                       help="for French Excel: ';' separated, UTF-8 with BOM, decimal comma")
+    d4.download_button("Download calendar (ICS)", programme_to_ics(programme), file_name=f"{slug}.ics",
                        mime="text/calendar", key="download_cohort_ics", on_click="ignore")
 
     s1, s2 = st.columns([3, 1])
