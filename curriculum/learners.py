@@ -1,4 +1,10 @@
-"""Read a learner profile file (YAML) into a validated :class:`LearnerProfile`."""
+"""Read a learner profile file (YAML) into a validated :class:`LearnerProfile`.
+
+Besides the model's own checks (area covered, hours per week ≥ 1, postcode format; see
+:mod:`curriculum.models.learners`), YAML type traps are caught with a hint (:mod:`curriculum.yaml_traps`):
+``postcode: 01000`` (read as the octal number 512) and ``language: no`` (read as false) are refused with
+'quote the value'; ``postcode: 59500`` is read as the text "59500".
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,11 @@ from pydantic import ValidationError
 from curriculum.errors import InputError
 from curriculum.knowledge.yaml_lines import line_of, yaml_error_line
 from curriculum.models import LearnerProfile
+from curriculum.yaml_traps import check_string_fields, hint_for
+
+TEXT_FIELDS = ("id", "name", "language", "target_job", "background", "location.city", "location.postcode",
+               "location.region", "location.country", "certifications.*", "skills.*.label", "skills.*.uri")
+"""Fields of a profile that must be text (checked for YAML type traps; ``*`` = any list index)."""
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -35,7 +46,8 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
     Raises
     ------
     InputError
-        Naming ``file``, the line and the field (e.g. ``hours_per_week``) of the first problem.
+        Naming ``file``, the line and the field (e.g. ``hours_per_week``) of the first problem, with a
+        hint when the value fell into a YAML type trap (``postcode: 01000``, ``language: no``).
     """
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
@@ -44,6 +56,7 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
                          line=yaml_error_line(exc)) from None
     if not isinstance(data, dict):
         raise InputError("a learner profile must be a YAML mapping (key: value)", file=file)
+    check_string_fields(text, data, TEXT_FIELDS, file=file)
     try:
         return LearnerProfile.model_validate(data)
     except ValidationError as exc:
@@ -54,8 +67,12 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
             msg = "required field is missing"
         elif err["type"] == "enum":
             msg = f"{msg} (got {err.get('input')!r})"
+        field = ".".join(map(str, loc))
+        hint = hint_for(err, field)
+        if hint:
+            msg = f"{msg} (got {err.get('input')!r}); {hint}"
         extra = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise InputError(msg + extra, file=file, field=".".join(map(str, loc)) or None,
+        raise InputError(msg + extra, file=file, field=field or None,
                          line=line_of(text, loc)) from None
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from curriculum.models import HeldSkill, LearnerProfile, LearningPath, Location, Modality
+from curriculum.models.learners import check_coordinates, check_hours_per_week, check_postcode
 
 
 class CohortMember(BaseModel):
@@ -19,6 +20,11 @@ class CohortMember(BaseModel):
 
     ``site`` names the work site (informative); ``city``/``postcode`` (or ``lat``/``lon``) locate the
     person for travel distances. ``budget_eur`` None = the programme's budget per head applies.
+    Validated as a learner profile is: ``lat``/``lon`` (WGS84 degrees) together and inside the area
+    covered (:func:`curriculum.geo.coordinates_problem`), ``postcode`` five digits (French),
+    ``hours_per_week`` from 1 to 60
+    (:func:`~curriculum.models.learners.check_hours_per_week`); a failure is a ``ValidationError`` on
+    that field.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -31,13 +37,17 @@ class CohortMember(BaseModel):
     city: str | None = None
     postcode: str | None = None
     lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lon: float | None = Field(None, ge=-180, le=180, validate_default=True)
     skills: list[HeldSkill] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)
-    hours_per_week: float = Field(gt=0, le=60)
+    hours_per_week: float = Field(description="hours of training per week, 1 to 60")
     target_job: str
     mobility_km: float = Field(50, ge=0, le=2000)
     budget_eur: float | None = Field(None, ge=0)
+
+    _lon_in_area = field_validator("lon")(check_coordinates)
+    _postcode = field_validator("postcode")(check_postcode)
+    _hours = field_validator("hours_per_week")(check_hours_per_week)
 
     def to_profile(self, settings: "ProgrammeSettings", start: dt.date | None = None) -> LearnerProfile:
         """The learner profile planned for this member: programme dates, budget = min(own, per head)."""

@@ -1,7 +1,10 @@
 """Learner profile: what a person holds, where they live, and their constraints.
 
-Units: ``hours_per_week`` hours, ``budget_eur`` euros (0 or null = funded, no cap),
-``mobility_km`` kilometres of great-circle distance from the learner's location.
+Units: ``hours_per_week`` hours per week (at least :data:`MIN_HOURS_PER_WEEK`), ``budget_eur`` euros
+(0 or null = funded, no cap), ``mobility_km`` kilometres of great-circle distance from the learner's
+location, ``lat``/``lon`` WGS84 decimal degrees inside the area covered (see :mod:`curriculum.geo`).
+Invalid values raise pydantic's ``ValidationError`` (turned into :class:`~curriculum.errors.InputError`
+naming file and field by :func:`curriculum.learners.parse_learner`).
 """
 
 from __future__ import annotations
@@ -10,21 +13,94 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from curriculum.departements import POSTCODE_RE
+from curriculum.geo import coordinates_problem
 from curriculum.models.modules import Modality
 from curriculum.models.skills import Level
 
+MIN_HOURS_PER_WEEK = 1.0
+"""Fewest hours of training per week a pathway is planned for. Below it, a pathway of a few hundred hours
+(the usual size toward an industrial job) takes longer than the 5-year planning horizon
+(:data:`curriculum.planner.schedule.HORIZON_YEARS`), a 35-hour module spreads over most of a year, and
+providers' sessions (a few days in a row) cannot be followed anyway; 0.01 h/week used to give an end in 2362."""
+MAX_HOURS_PER_WEEK = 60.0
+"""Most hours of training per week (full-time training plus evening study)."""
+
+
+def check_hours_per_week(value: float) -> float:
+    """``value`` (hours per week) when it lies in [:data:`MIN_HOURS_PER_WEEK`, :data:`MAX_HOURS_PER_WEEK`].
+
+    Raises
+    ------
+    ValueError
+        Saying the accepted range and why the minimum exists.
+    """
+    if not value >= MIN_HOURS_PER_WEEK:  # also catches NaN
+        raise ValueError(f"at least {MIN_HOURS_PER_WEEK:g} hour of training per week is needed (got {value:g}): "
+                         "below that a pathway would not end within the 5-year planning horizon")
+    if value > MAX_HOURS_PER_WEEK:
+        raise ValueError(f"at most {MAX_HOURS_PER_WEEK:g} hours of training per week (got {value:g})")
+    return value
+
+
+def check_postcode(postcode: str | None, country: str = "FR") -> str | None:
+    """``postcode`` stripped (None when empty); a French one (``country`` FR) must be five digits.
+
+    Raises
+    ------
+    ValueError
+        For a French postcode that is not five digits (the hint covers the lost leading 0).
+    """
+    if postcode is None or not postcode.strip():
+        return None
+    postcode = postcode.strip()
+    if country.upper() == "FR" and not POSTCODE_RE.fullmatch(postcode):
+        raise ValueError(f"a French postcode has 5 digits (got {postcode!r}); one starting with 0 keeps its 0 "
+                         "(in YAML quote it: postcode: \"01000\"; in a spreadsheet use a text cell)")
+    return postcode
+
+
+def check_coordinates(lon: float | None, info: ValidationInfo) -> float | None:
+    """Field validator for ``lon`` (``lat`` is validated first): the point must lie in the area covered.
+
+    Raises
+    ------
+    ValueError
+        From :func:`curriculum.geo.coordinates_problem` (outside Europe and the overseas départements,
+        swapped, or only one of lat/lon given).
+    """
+    lat = info.data.get("lat")
+    if "lat" not in info.data:  # lat itself was invalid: already reported
+        return lon
+    problem = coordinates_problem(lat, lon)
+    if problem:
+        raise ValueError(problem)
+    return lon
+
 
 class Location(BaseModel):
-    """Where the learner lives: a city and postcode, optionally coordinates (WGS84)."""
+    """Where the learner lives: a city and postcode, optionally coordinates (WGS84 decimal degrees).
+
+    A French postcode (``country`` FR) is five digits; lat and lon come together and lie in Europe or a
+    French overseas département (:func:`curriculum.geo.coordinates_problem`). A postcode that does not
+    match the city is only warned about, in the plan (:func:`curriculum.geo.postcode_mismatch`).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     city: str | None = None
+    country: str = "FR"  # before postcode: its format depends on the country
     postcode: str | None = None
     region: str | None = None
-    country: str = "FR"
     lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lon: float | None = Field(None, ge=-180, le=180, validate_default=True)
+
+    _lon_in_area = field_validator("lon")(check_coordinates)
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, postcode: str | None, info: ValidationInfo) -> str | None:
+        return check_postcode(postcode, str(info.data.get("country") or "FR"))
 
     @model_validator(mode="after")
     def _something(self) -> "Location":
@@ -63,7 +139,7 @@ class LearnerProfile(BaseModel):
     language: str = Field("fr", pattern=r"^(fr|en)$")
     location: Location
     mobility_km: float = Field(50, ge=0, le=2000, strict=True)
-    hours_per_week: float = Field(gt=0, le=60, strict=True)
+    hours_per_week: float = Field(strict=True, description="hours of training per week, 1 to 60")
     start: dt.date
     deadline: dt.date
     budget_eur: float | None = Field(None, ge=0, le=10_000_000, strict=True)
@@ -73,6 +149,8 @@ class LearnerProfile(BaseModel):
     background: str = Field("", max_length=20000)
     target_job: str | None = None
     expect: dict | None = Field(None, description="evaluation expectations (ignored by the planner)")
+
+    _hours = field_validator("hours_per_week")(check_hours_per_week)
 
     @field_validator("deadline")
     @classmethod

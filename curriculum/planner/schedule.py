@@ -3,6 +3,10 @@
 Dates: a module with sessions takes the earliest session (seats left, reachable place) starting on
 or after the current date; a rolling-admission module takes ``hours / hours_per_week`` weeks from
 the current date. Steps follow one another (no overlap).
+
+Planning horizon: no step is planned to end more than :data:`HORIZON_YEARS` years after the start
+(:func:`split_at_horizon`); a pathway that would is infeasible, and :func:`horizon_infeasibility` says
+by how much (hours needed, hours per week, the hours per week that would fit).
 """
 
 from __future__ import annotations
@@ -13,6 +17,28 @@ from dataclasses import dataclass
 
 from curriculum.models import Module, Session
 from curriculum.planner.eligibility import Eligibility
+
+HORIZON_YEARS = 5
+"""Planning horizon in years after the learner's start: past it, dates mean nothing (jobs, catalogues
+and the learner's life change) and a plan is reported infeasible instead of dated."""
+_MAX_DAYS = 36600
+"""Longest a single self-paced step is dated (100 years): keeps dates computable whatever the input;
+such a step is past the horizon anyway."""
+
+
+def horizon_end(start: dt.date) -> dt.date:
+    """Last day a step may end: ``start`` + :data:`HORIZON_YEARS` years (29 February → 28 February)."""
+    try:
+        return start.replace(year=start.year + HORIZON_YEARS)
+    except ValueError:
+        return start.replace(year=start.year + HORIZON_YEARS, day=28)
+
+
+def self_paced_days(hours: float, hours_per_week: float) -> int:
+    """Calendar days a self-paced module of ``hours`` takes at ``hours_per_week`` (at least 1 day)."""
+    if hours_per_week <= 0:
+        return _MAX_DAYS
+    return min(_MAX_DAYS, max(1, math.ceil(hours / hours_per_week * 7)))
 
 
 def prerequisites_met(module: Module, levels: dict[str, int], done: set[str]) -> bool:
@@ -74,7 +100,7 @@ def schedule(ordered: list[Module], eligibility: dict[str, Eligibility], start: 
             continue
         # rolling admission, or no published session left after the previous step: estimate the
         # dates from the hours (``conflict`` flags the latter so the path can say so)
-        days = max(1, math.ceil(module.duration_hours / hours_per_week * 7))
+        days = self_paced_days(module.duration_hours, hours_per_week)
         end = cursor + dt.timedelta(days=days - 1)
         out.append(ScheduledStep(module, cursor, end, None, conflict=bool(sessions)))
         cursor = end + dt.timedelta(days=1)
@@ -102,7 +128,7 @@ def order_and_schedule(selected: list[Module], held: dict[str, int], eligibility
             if later:
                 options.append((later[0].end, remaining.index(m), m, later[0]))
             else:
-                days = max(1, math.ceil(m.duration_hours / hours_per_week * 7))
+                days = self_paced_days(m.duration_hours, hours_per_week)
                 # a module whose sessions are all past goes last among the ready ones
                 end = cursor + dt.timedelta(days=days - 1) + (dt.timedelta(days=36500) if sessions else dt.timedelta())
                 options.append((end, remaining.index(m), m, None))
@@ -115,3 +141,32 @@ def order_and_schedule(selected: list[Module], held: dict[str, int], eligibility
         for o in module.outcomes:
             levels[o.skill] = max(levels.get(o.skill, 0), o.level)
     return out
+
+
+def split_at_horizon(planned: list[ScheduledStep], start: dt.date) -> tuple[list[ScheduledStep], list[ScheduledStep]]:
+    """``planned`` cut at the horizon: the steps ending by :func:`horizon_end` (``start``), and the rest
+    (steps follow one another, so once a step ends past the horizon every later one does)."""
+    last = horizon_end(start)
+    k = next((i for i, step in enumerate(planned) if step.end > last), len(planned))
+    return planned[:k], planned[k:]
+
+
+def horizon_infeasibility(beyond: list[ScheduledStep], start: dt.date, hours_per_week: float,
+                          total_hours: float) -> dict:
+    """``infeasibility`` entries of a pathway of ``total_hours`` whose ``beyond`` steps (see
+    :func:`split_at_horizon`) would end past the horizon: the horizon, the weeks the pathway would take,
+    the hours left out, the hours per week that would fit (self-paced estimate, rounded up to 0.5 h/week)
+    and a one-line ``horizon_message``. No date past the horizon is given."""
+    last = horizon_end(start)
+    hours_beyond = round(sum(s.module.duration_hours for s in beyond), 1)
+    weeks = math.ceil(((beyond[-1].end - start).days + 1) / 7) if beyond else 0
+    fit = math.ceil(total_hours / (((last - start).days + 1) / 7) * 2) / 2
+    ids = [s.module.id for s in beyond]
+    return {"horizon_years": HORIZON_YEARS, "horizon_end": str(last), "hours_needed": round(total_hours, 1),
+            "hours_per_week": hours_per_week, "weeks_needed": weeks, "hours_per_week_within_horizon": fit,
+            "hours_beyond_horizon": hours_beyond, "modules_beyond_horizon": ids,
+            "horizon_message": (f"at {hours_per_week:g} h/week the {total_hours:g} h of this pathway would take about "
+                                f"{weeks} weeks ({weeks / 52.18:.1f} years), past the {HORIZON_YEARS}-year planning "
+                                f"horizon ({start} to {last}); {len(ids)} module{'s' if len(ids) > 1 else ''} "
+                                f"({hours_beyond:g} h) left out of the dated steps: {', '.join(ids)}; about {fit:g} "
+                                "h/week would fit within the horizon")}
