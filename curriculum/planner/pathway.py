@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from curriculum.errors import InputError
 from curriculum.generation import narrative
-from curriculum.geo import distance_km, resolve_city
+from curriculum.geo import distance_km, postcode_mismatch, resolve_city
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
 from curriculum.planner.certifications import held_codes
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
-from curriculum.planner.schedule import order_and_schedule
+from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, order_and_schedule, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
                                        SelectionResult, achievable_levels, solve_selection)
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
@@ -103,6 +103,10 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         warnings.append(f"start date {learner.start} is in the past")
     if learner.budget_eur == 0:
         warnings.append("budget_eur is 0: read as funded (no budget cap)")
+    mismatch = postcode_mismatch(learner.location.city, learner.location.postcode, home,
+                                 country=learner.location.country, cache_dir=cache_dir)
+    if mismatch:
+        warnings.append(mismatch)
     base = dict(
         learner_id=learner.id, language=lang,
         target_job=TargetJobRef(id=job.id, title=job.title_fr if lang == "fr" and job.title_fr else job.title,
@@ -167,12 +171,20 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     if result.found and result.timed_out:
         warnings.append(f"the solver reached its time limit ({_limit_text(result, time_limit)}): this pathway is "
                         "the best found, not proven optimal (a shorter or cheaper one may exist)")
-    steps, levels = _steps(result, catalogue, learner, elig, mapped.held, gaps, job, home)
-    last_end = max((s.end for s in steps), default=learner.start)
+    steps, levels, beyond = _steps(result, catalogue, learner, elig, mapped.held, gaps, job, home)
+    if beyond:  # past the planning horizon: infeasible, and those steps get no date
+        horizon = horizon_infeasibility(beyond, learner.start, learner.hours_per_week,
+                                        sum(s.hours for s in steps) + sum(b.module.duration_hours for b in beyond))
+        infeasibility = infeasibility or {}
+        for key, value in horizon.items():
+            infeasibility.setdefault(key, value)
+        infeasibility.setdefault("limits_broken", []).append("horizon")
+    last_end = beyond[-1].end if beyond else max((s.end for s in steps), default=learner.start)
     if last_end > learner.deadline:
         late = (last_end - learner.deadline).days
         infeasibility = infeasibility or {}
-        infeasibility.update(deadline=str(learner.deadline), planned_end=str(last_end), days_late=late,
+        infeasibility.update(deadline=str(learner.deadline), days_late=late,
+                             planned_end=f"after {infeasibility['horizon_end']}" if beyond else str(last_end),
                              weeks_missing=max(infeasibility.get("weeks_missing", 0), math.ceil(late / 7)))
         infeasibility.setdefault("limits_broken", []).append("deadline")
     late_sessions = [s.module_id for s in steps if s.session is None and catalogue.modules[s.module_id].sessions]
@@ -253,9 +265,12 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
 
 
 def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, elig: dict[str, Eligibility],
-           held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float]) -> tuple[list[Step], dict[str, int]]:
+           held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float]
+           ) -> tuple[list[Step], dict[str, int], list[ScheduledStep]]:
+    """The dated steps, the skill levels they reach, and the steps left out past the planning horizon."""
     modules = [cat.modules[i] for i in result.order]
     planned = order_and_schedule(modules, held, elig, learner.start, learner.hours_per_week)
+    planned, beyond = split_at_horizon(planned, learner.start)
     gap_levels = {g.skill: g.required for g in gaps.skill_gaps}
     levels = dict(held)
     steps = []
@@ -286,7 +301,7 @@ def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, eli
             rationale=narrative.step_rationale(m, learner.language, [cat.skill_label(s, learner.language) for s in covers],
                                                cert if cert in job.mandatory_certifications else None,
                                                needed_by[:3], city, km)))
-    return steps, levels
+    return steps, levels, beyond
 
 
 def _provenance(started: float) -> dict:
