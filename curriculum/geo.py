@@ -178,8 +178,9 @@ def resolve_city(city: str | None, postcode: str | None = None, *, cache_dir: st
 POSTCODE_TOLERANCE_KM = 30.0
 """How far (km) a city may lie outside its postcode's département before :func:`postcode_mismatch` warns."""
 DEPARTEMENT_REACH_KM = 150.0
-"""Farthest a commune of a metropolitan département lies from its prefecture (km, rounded up: La Rochelle
-to the south-east of Charente-Maritime is about 130 km)."""
+"""Farthest a commune of a metropolitan département lies from its prefecture (km), rounded up from the
+farthest cases, about 130 km (La Rochelle to the south-east of Charente-Maritime, Chambéry to the upper
+Maurienne)."""
 
 
 def postcode_mismatch(city: str | None, postcode: str | None, coords: tuple[float, float] | None = None,
@@ -190,8 +191,8 @@ def postcode_mismatch(city: str | None, postcode: str | None, coords: tuple[floa
     and this warns when the city (resolved by name) lies in another region than that département, or
     more than :data:`DEPARTEMENT_REACH_KM` + :data:`POSTCODE_TOLERANCE_KM` km from its prefecture; given
     coordinates are checked by the same distance (or, for an overseas département, by its box). Two
-    neighbouring départements of one region are not told apart. Only for ``country`` FR. Never raises; a malformed postcode is
-    the model's business (:class:`~curriculum.models.learners.Location`).
+    neighbouring départements of one region are not told apart. Only for ``country`` FR. Never raises; a
+    malformed postcode is the model's business (:class:`~curriculum.models.learners.Location`).
     """
     if not postcode or (country or "FR").upper() != "FR":
         return None
@@ -201,15 +202,17 @@ def postcode_mismatch(city: str | None, postcode: str | None, coords: tuple[floa
     region_name = REGIONS[dep.region]
     where = f"postcode {postcode} is in {dep.name} ({dep.code}" + (f", {region_name})" if region_name != dep.name else ")")
     place = _place(city, postcode, cache_dir) if city else None
+    own = coords is not None and (place is None or (place[0], place[1]) != tuple(coords))  # coordinates given
+    origin = "the coordinates given" if own else city
     if place is not None:
         region = REGIONS.get(place[3], place[3] or "?")
         if place[3] != dep.region:
-            return f"{where} but {city} is in {region}: check the address (distances are computed from {city})"
+            return f"{where} but {city} is in {region}: check the address (distances are computed from {origin})"
         km = _from_prefecture(dep.code, (place[0], place[1]), cache_dir)
         if km is not None and km > DEPARTEMENT_REACH_KM + POSTCODE_TOLERANCE_KM:
             return (f"{where} but {city} lies {km:.0f} km from its prefecture {dep.prefecture}: check the address "
-                    f"(distances are computed from {city})")
-    if coords is not None and (place is None or (place[0], place[1]) != tuple(coords)):
+                    f"(distances are computed from {origin})")
+    if own:
         if dep.code in OVERSEAS:
             if tuple(coords) not in OVERSEAS_BOXES[dep.code]:
                 return f"{where} but the coordinates ({coords[0]:g}, {coords[1]:g}) are not: check the address"
