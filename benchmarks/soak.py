@@ -137,10 +137,10 @@ def faults(env: dict) -> list[tuple[str, str]]:
     outcome, secs, _, err = run(cli("plan", "-l", str(PROFILE), "-f", "json"), env)
     left = [g.name for g in index_dir.glob("*/g-*")]
     rows.append(("kill -9 during `index --rebuild`, then `plan`", f"{outcome} in {secs:.1f} s; "
-                 f"{len(left)} generation folders until the next writer cleans up"))
+                 f"{len(left)} generation folders (2 published + the dead writer's) until the next writer cleans up"))
     outcome, secs, out, err = run(cli("index"), env)
     rows.append(("then `index`", f"{outcome} in {secs:.1f} s; {len(list(index_dir.glob('*/g-*')))} generation "
-                 "folders left"))
+                 "folders left (one per collection)"))
 
     def fsize(limit: int):
         return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
@@ -149,17 +149,17 @@ def faults(env: dict) -> list[tuple[str, str]]:
     outcome, secs, _, err = run(cli("index", "--rebuild"), env, preexec_fn=fsize(200_000))
     after = {p: p.read_text() for p in index_dir.glob("*/CURRENT")}
     rows.append(("full disk (200 kB file limit) during `index --rebuild`",
-                 f"{outcome}: {err.strip().splitlines()[-1][:160] if err.strip() else ''}; previous index "
+                 f"{outcome}: …{err.strip().splitlines()[-1][-110:] if err.strip() else ''}; previous index "
                  f"{'kept' if before == after else 'CHANGED'}"))
     kb = Path(env["CURRICULUM_KB_DIR"])
     target = sorted((kb / "modules").glob("*.md"))[0]
     text = target.read_text(encoding="utf-8")
     code = ("from curriculum.knowledge.editing import save_module; from curriculum.knowledge.catalogue import "
-            f"load_module_file; m = load_module_file({str(target)!r}); "
-            f"save_module({str(kb)!r}, m.model_copy(update={{'summary': 'x' * 50000}}), 'body', m.version)")
+            f"load_module_file; from pathlib import Path; m = load_module_file(Path({str(target)!r})); "
+            f"save_module(Path({str(kb)!r}), m.model_copy(update={{'summary': 'x' * 50000}}), 'body', m.version)")
     outcome, secs, _, err = run([sys.executable, "-c", code], env, preexec_fn=fsize(20_000))
     rows.append(("full disk (20 kB file limit) during a module save",
-                 f"{outcome}: {err.strip().splitlines()[-1][:120] if err.strip() else ''}; module file "
+                 f"{outcome}: {err.strip().splitlines()[-1][-120:] if err.strip() else ''}; module file "
                  f"{'intact' if target.read_text(encoding='utf-8') == text else 'CHANGED'}, "
                  f"{len(list((kb / 'modules').glob('.*.tmp')))} temporary files left"))
     return rows

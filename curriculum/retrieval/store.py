@@ -342,6 +342,8 @@ class VectorIndex:
                                               metadatas=[{**r[2], "content_hash": _hash(r[1], r[2])} for r in upserts]),
                            "write")
             return
+        if self._gens(name).current() is None:  # never publish a one-module index
+            raise IndexMissingError(f"no {name!r} index yet at {self.where()}; run `curriculum index`")
         self._sync(name, lambda old: [(i, d, m) for i, (d, m, _) in old.items() if i not in drop] + upserts,
                    None, False)
 

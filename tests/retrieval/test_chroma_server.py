@@ -59,3 +59,33 @@ def test_index_and_plan_through_chroma_server(chroma_server, workspace, tmp_path
     path = ws.plan(profile, explain=False)
     assert path.skill_mapping[0]["method"] == "embedding"  # mapped through the server's skills collection
     assert path.feasible and "B2TL" in [s.certification for s in path.steps]
+
+
+def test_cli_plan_and_a_module_reindex_share_the_server_index(chroma_server, workspace, tmp_path):
+    """The UI (a long-lived workspace re-indexing a module) and `curriculum plan` processes against one
+    server index: the README's recommended set-up for several machines."""
+    import json
+    import os
+
+    from curriculum.knowledge.editing import reindex_module
+    from tests.conftest import REPO_ROOT
+
+    settings = Settings.from_env(data_dir=tmp_path, kb_dir=KB_DIR, chroma_host="127.0.0.1", chroma_port=chroma_server,
+                                 collection="srv_modules")
+    ui = Workspace.open(settings, embeddings=workspace.index.embeddings)
+    if ui.index.count("skills") == 0:
+        ui.build_index()
+    learner = tmp_path / "learner.yaml"
+    learner.write_text(GOOD.replace('{label: "repair vehicle electrical systems", level: 2}',
+                                    '{label: "use diagnostic equipment for vehicles", level: 3}'), encoding="utf-8")
+    env = {**os.environ, "CURRICULUM_CHROMA_HOST": "127.0.0.1", "CURRICULUM_CHROMA_PORT": str(chroma_server),
+           "CURRICULUM_DATA_DIR": str(tmp_path / "cli"), "PYTHONPATH": str(REPO_ROOT)}
+    # the collection name is a setting of the workspace, not of the environment: the CLI uses "modules"
+    proc = subprocess.Popen([sys.executable, "-m", "curriculum.cli", "plan", "-l", str(learner), "-f", "json"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+    assert reindex_module(ui, "ev-habilitation-b2tl") >= 0  # a write while the CLI plans
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    plan = json.loads(out)
+    assert "B2TL" in [s["certification"] for s in plan["steps"]]
+    assert not (tmp_path / "cli" / "index").exists()  # server mode: no embedded store was created
