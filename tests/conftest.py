@@ -42,11 +42,15 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, session_data_dir: Path) -> Non
 
 @pytest.fixture(scope="session")
 def workspace(session_data_dir: Path):
-    """The shipped knowledge base, loaded once, with the real embedding fallback."""
+    """The shipped knowledge base, loaded once and indexed as after the README's ``curriculum index``
+    (real MiniLM embeddings, embedded Chroma in the session data dir), so plans map free-text skills
+    by meaning as users get them."""
     from curriculum.services import Workspace
     from curriculum.settings import Settings
 
-    return Workspace.open(Settings.from_env(data_dir=session_data_dir, kb_dir=KB_DIR, llm_model=""))
+    ws = Workspace.open(Settings.from_env(data_dir=session_data_dir, kb_dir=KB_DIR, llm_model=""))
+    ws.build_index()
+    return ws
 
 
 def eval_cases() -> list[Path]:
