@@ -62,7 +62,7 @@ def context_table(ws: Workspace, files: list[Path], budget: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--budget", type=int, default=1500)
-    ap.add_argument("--learners", type=Path, default=ROOT.parent / "shared" / "eval" / "learners")
+    ap.add_argument("--learners", type=Path, default=ROOT / "tests" / "data" / "eval" / "learners")
     args = ap.parse_args()
     data = Path(tempfile.mkdtemp(prefix="curriculum-llm-"))
     ws = Workspace.open(Settings.from_env(data_dir=data, kb_dir=ROOT / "knowledge_base"))

@@ -26,7 +26,7 @@ from curriculum.settings import Settings  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--learners", type=Path, default=ROOT.parent / "shared" / "eval" / "learners")
+    parser.add_argument("--learners", type=Path, default=ROOT / "tests" / "data" / "eval" / "learners")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="curriculum-bench-"))
     settings = Settings.from_env(data_dir=data_dir, kb_dir=ROOT / "knowledge_base")

@@ -2,7 +2,7 @@
 
 Prints Markdown tables; not a test. Three learner sets:
 
-* ``eval`` — the learner cases of ``../shared/eval/learners`` on the shipped knowledge base (labels are
+* ``eval`` — the learner cases of ``tests/data/eval/learners`` on the shipped knowledge base (labels are
   mapped with the embedding fallback, so the first run loads MiniLM and builds a throw-away Chroma
   index in a temporary data dir);
 * ``shipped`` — generated learners (``benchmarks/synthetic.py``) targeting the shipped jobs, living
@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--skip-eval", action="store_true", help="skip the eval learners (no embedding model)")
     parser.add_argument("--only", choices=["eval", "shipped", "synthetic-5000"], action="append")
-    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval" / "learners")
+    parser.add_argument("--eval-dir", type=Path, default=ROOT / "tests" / "data" / "eval" / "learners")
     args = parser.parse_args()
     wanted = set(args.only or ["eval", "shipped", "synthetic-5000"]) - ({"eval"} if args.skip_eval else set())
     data_dir = tempfile.mkdtemp(prefix="curriculum-bench-")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from curriculum.models import Module
 
 LIMIT_NAMES = {
-    "fr": {"hours": "heures", "deadline": "date limite", "budget": "budget", "coverage": "compétences non accessibles", "sessions": "sessions"},
-    "en": {"hours": "hours", "deadline": "deadline", "budget": "budget", "coverage": "skills out of reach", "sessions": "sessions"},
+    "fr": {"hours": "heures", "deadline": "date limite", "budget": "budget", "coverage": "compétences non accessibles", "sessions": "sessions",
+           "horizon": "horizon de planification (5 ans)", "solver_timeout": "temps de calcul"},
+    "en": {"hours": "hours", "deadline": "deadline", "budget": "budget", "coverage": "skills out of reach", "sessions": "sessions",
+           "horizon": "planning horizon (5 years)", "solver_timeout": "solver time limit"},
 }
 
 T = {

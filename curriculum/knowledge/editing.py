@@ -244,12 +244,17 @@ def reindex_module(workspace, module_id: str) -> float:
     path = Path(workspace.settings.kb_dir) / "modules" / f"{module_id}.md"
     if not path.exists():
         workspace.catalogue.modules.pop(module_id, None)
-        workspace.index.delete_module(module_id)
+        if workspace.index.status("modules") != "missing":
+            workspace.index.delete_module(module_id)
         return time.perf_counter() - started
     module = load_module_file(path)
     workspace.catalogue.modules[module.id] = module
+    labels = lambda s: workspace.catalogue.skill_label(s, "en")  # noqa: E731
+    if workspace.index.status("modules") == "missing":  # first save before any `curriculum index`
+        workspace.index.sync_modules(workspace.catalogue.modules, labels)
+        return time.perf_counter() - started
     with _one_thread():
-        upsert_module(workspace.index, module, lambda s: workspace.catalogue.skill_label(s, "en"))
+        upsert_module(workspace.index, module, labels)
     return time.perf_counter() - started
 
 

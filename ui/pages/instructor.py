@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from curriculum.errors import CurriculumError, KnowledgeBaseError
 from curriculum.geo import distance_km, resolve_city
 from curriculum.knowledge.catalogue import load_module_file
+from curriculum.tabular import safe_record
 from curriculum.knowledge.editing import add_lines, reindex_module, save_module, suggest_tags
 from curriculum.knowledge.gaps import job_gaps
 from curriculum.knowledge.validate import validate_kb
@@ -239,9 +240,9 @@ f1.text_input("Search (id, title, summary, provider)", key="mod_query")
 f2.selectbox("Domain", [ALL, *sorted({m.domain for m in catalogue.modules.values()})], key="mod_domain")
 f3.selectbox("Modality", [ALL, *[m.value for m in Modality]], key="mod_modality")
 found = matching_modules(catalogue)
-st.dataframe(pd.DataFrame([{"id": m.id, "title": m.title, "domain": m.domain, "modality": m.modality.value,
-                            "hours": m.duration_hours, "cost (EUR)": m.cost_eur, "provider": m.provider,
-                            "version": m.version} for m in found],
+st.dataframe(pd.DataFrame([safe_record({"id": m.id, "title": m.title, "domain": m.domain, "modality": m.modality.value,
+                                        "hours": m.duration_hours, "cost (EUR)": m.cost_eur, "provider": m.provider,
+                                        "version": m.version}) for m in found],
                           columns=["id", "title", "domain", "modality", "hours", "cost (EUR)", "provider", "version"]),
              hide_index=True)
 titles = {m.id: m.title for m in found}
@@ -277,7 +278,7 @@ if st.button("Show gaps", key="gaps_button"):
 gap_view = st.session_state.get("gaps")
 if gap_view:
     if gap_view["gaps"]:
-        st.dataframe(pd.DataFrame(gap_view["gaps"]), hide_index=True)
+        st.dataframe(pd.DataFrame([safe_record(g) for g in gap_view["gaps"]]), hide_index=True)
     else:
         st.success(f"No gap: every required skill is taught within reach of {gap_view['where']}.")
     st.markdown(f"In-person and blended module places within {gap_view['where']}: {len(gap_view['places'])}")
@@ -289,8 +290,8 @@ if st.button("Validate catalogue", key="validate_button"):
     report = add_lines(validate_kb(kb_dir))
     if report["errors"]:
         st.error(f"{len(report['errors'])} problem(s) in {report['checked']} files.")
-        st.dataframe(pd.DataFrame([{**e, "file": str(Path(e["file"]).relative_to(kb_dir))
-                                    if e.get("file") and Path(e["file"]).is_relative_to(kb_dir) else e.get("file")}
+        st.dataframe(pd.DataFrame([safe_record({**e, "file": str(Path(e["file"]).relative_to(kb_dir))
+                                    if e.get("file") and Path(e["file"]).is_relative_to(kb_dir) else e.get("file")})
                                    for e in report["errors"]]), hide_index=True)
     else:
         st.success(f"No problem in {report['checked']} files.")

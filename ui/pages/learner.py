@@ -174,7 +174,7 @@ def form_inputs() -> None:
     c2.text_input("City", key="form_city")
     c2.text_input("Postcode", key="form_postcode")
     c3.number_input("Mobility (km)", min_value=0.0, max_value=2000.0, value=50.0, step=5.0, key="form_mobility_km")
-    c3.number_input("Hours per week", min_value=0.5, max_value=60.0, value=8.0, step=0.5,
+    c3.number_input("Hours per week", min_value=1.0, max_value=60.0, value=8.0, step=0.5,
                     key="form_hours_per_week")
     c1.date_input("Start", value=today, key="form_start")
     c2.date_input("Deadline", value=today + dt.timedelta(days=182), key="form_deadline")
