@@ -1,13 +1,13 @@
 """Pydantic v2 domain model: skills, modules, jobs, learner profiles and learning paths."""
 
 from curriculum.models.jobs import Job, RequiredSkill
-from curriculum.models.learners import HeldSkill, LearnerProfile, Location
-from curriculum.models.modules import Certification, Modality, Module, ModulePrerequisites, Place, Session
+from curriculum.models.learners import HeldCertification, HeldSkill, LearnerProfile, Location
+from curriculum.models.modules import Certification, Funding, Modality, Module, ModulePrerequisites, Place, Session
 from curriculum.models.paths import LearningPath, Step, TargetJobRef, UncoveredSkill
 from curriculum.models.skills import LEVEL_LABELS, ProficiencyLevel, SkillLevel, TaxonomySkill
 
 __all__ = [
-    "Certification", "HeldSkill", "Job", "LEVEL_LABELS", "LearnerProfile", "LearningPath", "Location",
+    "Certification", "Funding", "HeldCertification", "HeldSkill", "Job", "LEVEL_LABELS", "LearnerProfile", "LearningPath", "Location",
     "Modality", "Module", "ModulePrerequisites", "Place", "ProficiencyLevel", "RequiredSkill", "Session",
     "SkillLevel", "Step", "TargetJobRef", "TaxonomySkill", "UncoveredSkill",
 ]

@@ -125,11 +125,22 @@ class HeldSkill(BaseModel):
         return self
 
 
+class HeldCertification(BaseModel):
+    """A certification the learner holds: ``code`` (``B1VL``, ``IRVE``, ``ISO9606-1-141``…, or free text
+    from which codes are parsed) and, when known, the date it was ``obtained`` (for its validity)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1)
+    obtained: dt.date | None = None
+
+
 class LearnerProfile(BaseModel):
     """A learner asking for a pathway.
 
     ``target_job`` is ``rome:CODE``, ``esco:URI`` or a knowledge-base job id.
-    ``certifications`` are free strings (``"Habilitation électrique BR"``); codes are parsed from them.
+    ``certifications`` are free strings (``"Habilitation électrique BR"``; codes are parsed from them,
+    held with an unknown date) or ``{code, obtained}`` items whose validity the rules check.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -145,7 +156,7 @@ class LearnerProfile(BaseModel):
     budget_eur: float | None = Field(None, ge=0, le=10_000_000, strict=True)
     preferred_modalities: list[Modality] = Field(default_factory=lambda: list(Modality))
     skills: list[HeldSkill] = Field(default_factory=list)
-    certifications: list[str] = Field(default_factory=list)
+    certifications: list[str | HeldCertification] = Field(default_factory=list)
     background: str = Field("", max_length=20000)
     target_job: str | None = None
     expect: dict | None = Field(None, description="evaluation expectations (ignored by the planner)")

@@ -24,11 +24,12 @@ class Modality(str, Enum):
     ONLINE = "online"
     BLENDED = "blended"
     WORKPLACE = "workplace"
+    WORK_STUDY = "work_study"  # alternance: contrat d'apprentissage or de professionnalisation (centre + company)
 
     @property
     def needs_travel(self) -> bool:
-        """True when the learner must attend a place (in person or blended)."""
-        return self in (Modality.IN_PERSON, Modality.BLENDED)
+        """True when the learner must attend a place (in person, blended, or the centre of a work-study course)."""
+        return self in (Modality.IN_PERSON, Modality.BLENDED, Modality.WORK_STUDY)
 
 
 ModuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,80}$", description="kebab-case module id")]
@@ -78,6 +79,22 @@ class Certification(BaseModel):
     label: str
     standard: str | None = None
     issuer_note: str | None = None
+    renewal: bool = Field(False, description="a refresher (recyclage / maintien des compétences): renews the "
+                          "certification of someone who held it, whoever trained them")
+    source: str | None = Field(None, description="where the module's certification facts come from")
+
+
+class Funding(BaseModel):
+    """How a module is paid for. ``Module.cost_eur`` is always the full price per learner (EUR excl. VAT);
+    this says what usual funding leaves to pay and whether Mon Compte Formation (CPF) can pay it: only
+    certifications registered in the RNCP or the Répertoire spécifique (RS) are CPF-eligible."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    register: str | None = Field(None, pattern=r"^(RNCP|RS)\d+$", description="France compétences register code")
+    cpf_eligible: bool = False
+    remainder_eur: float | None = Field(None, ge=0, description="out-of-pocket remainder after usual funding, EUR")
+    note: str | None = None
 
 
 class ModulePrerequisites(BaseModel):
@@ -87,6 +104,9 @@ class ModulePrerequisites(BaseModel):
 
     skills: list[SkillLevel] = Field(default_factory=list)
     modules: list[ModuleId] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list, description="certification codes (or rule classes of "
+                                      "curriculum.rules) that must be held and valid first; each is met by any "
+                                      "certification the rules say implies it")
 
 
 class Module(BaseModel):
@@ -112,6 +132,7 @@ class Module(BaseModel):
     prerequisites: ModulePrerequisites = Field(default_factory=ModulePrerequisites)
     outcomes: list[SkillLevel] = Field(min_length=1)
     certification: Certification | None = None
+    funding: Funding | None = None
     eqf_level: int | None = Field(None, ge=1, le=8)
     version: int = 1
     illustrative: bool = True

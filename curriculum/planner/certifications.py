@@ -25,11 +25,11 @@ def parse_certification_codes(text: str) -> set[str]:
     return codes
 
 
-def held_codes(certifications: list[str]) -> set[str]:
-    """Every code held, from the learner's free-text certification list."""
+def held_codes(certifications: list) -> set[str]:
+    """Every code held, from the learner's certification list (free strings or ``HeldCertification``)."""
     out: set[str] = set()
     for item in certifications:
-        out |= parse_certification_codes(item)
+        out |= parse_certification_codes(item if isinstance(item, str) else item.code)
     return out
 
 
