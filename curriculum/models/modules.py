@@ -89,9 +89,10 @@ class Funding(BaseModel):
     this says what usual funding leaves to pay and whether Mon Compte Formation (CPF) can pay it: only
     certifications registered in the RNCP or the Répertoire spécifique (RS) are CPF-eligible."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
-    register: str | None = Field(None, pattern=r"^(RNCP|RS)\d+$", description="France compétences register code")
+    register_code: str | None = Field(None, alias="register", pattern=r"^(RNCP|RS)\d+$",
+                                      description="France compétences register code (YAML key ``register``)")
     cpf_eligible: bool = False
     remainder_eur: float | None = Field(None, ge=0, description="out-of-pocket remainder after usual funding, EUR")
     note: str | None = None
