@@ -193,6 +193,8 @@ def vet_modules(modules: list[Module], kb_dir: Path) -> tuple[list[Module], list
         report = validate_kb(root)
     bad: dict[str, list[dict]] = {}
     for e in report["errors"]:
+        if e.get("kind") == "rule":  # the planner applies the rules to the module anyway: report, keep
+            continue
         stem = Path(e["file"] or "").stem
         if Path(e["file"] or "").parent.name == "modules" and stem in new_ids:
             bad.setdefault(stem, []).append(e)
@@ -267,10 +269,10 @@ def suggest_tags(workspace, text: str, k: int = 5, language: str = "en") -> list
     RetrievalError
         When the vector store or the embedding model cannot be used.
     """
-    if workspace.index.status("skills") != "ok":  # an explicit instructor action may build it (under the write lock)
-        workspace.index.sync_skills(workspace.catalogue.taxonomy, rebuild=True)
+    vectors = workspace.taxonomy_vectors()
+    query = workspace._embeddings().embed_query(text)
     return [{"skill": sid, "label": workspace.catalogue.skill_label(sid, language), "confidence": score}
-            for sid, score in workspace.index.search_skills(text, k)]
+            for sid, score in vectors.search(query, k)]
 
 
 def load_valid_catalogue(kb_dir: Path):
@@ -284,6 +286,7 @@ def load_valid_catalogue(kb_dir: Path):
 
     report = add_lines(validate_kb(Path(kb_dir)))
     cat = load_catalogue(Path(kb_dir))
-    bad = {Path(e["file"]).stem for e in report["errors"] if e["file"] and Path(e["file"]).parent.name == "modules"}
+    bad = {Path(e["file"]).stem for e in report["errors"] if e["file"] and Path(e["file"]).parent.name == "modules"
+           and e.get("kind") != "rule"}  # rule violations are repaired by the planner (curriculum.rules.apply)
     cat.modules = {i: m for i, m in cat.modules.items() if i not in bad}
     return cat, report

@@ -7,15 +7,19 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from curriculum.knowledge.catalogue import load_catalogue
+from curriculum.knowledge.rules_check import rule_violations
+from curriculum.rules.reference import RulesReference, load_reference
 
 
-def validate_kb(kb_dir: Path, today: dt.date | None = None) -> dict:
+def validate_kb(kb_dir: Path, today: dt.date | None = None, rules: RulesReference | None = None) -> dict:
     """Return ``{"checked": N, "errors": [{"file", "line", "field", "message"}]}``.
 
     Checks schema (file, line, field), duplicate ids, dangling module prerequisites, module
     prerequisite cycles, unknown skill ids, outcomes not above their own prerequisite, in-person
     modules without a place, sessions with no seats or in the past, jobs whose essential skills no
-    module teaches.
+    module teaches; and the certification rules (``rules``, default the shipped reference): those
+    errors also carry ``"kind": "rule"``, ``"rule"`` and ``"source"``
+    (:func:`~curriculum.knowledge.rules_check.rule_violations`).
     """
     today = today or dt.date.today()
     if not (Path(kb_dir) / "modules").is_dir() and not (Path(kb_dir) / "jobs").is_dir():
@@ -59,5 +63,6 @@ def validate_kb(kb_dir: Path, today: dt.date | None = None) -> dict:
             if r.essential and not any(m.teaches(r.skill) >= r.level for m in cat.modules.values()):
                 err("jobs", f"{j.id}.yaml", "required_skills",
                     f"no module teaches essential skill {cat.skill_label(r.skill)} ({r.skill}) at level {r.level}")
+    errors += rule_violations(cat, root, rules or load_reference())
     n = len(list((root / "modules").glob("*.md"))) + len(list((root / "jobs").glob("*.y*ml")))
     return {"checked": n, "errors": errors}

@@ -3,11 +3,11 @@
 from curriculum.models.jobs import Job, RequiredSkill
 from curriculum.models.learners import HeldCertification, HeldSkill, LearnerProfile, Location
 from curriculum.models.modules import Certification, Funding, Modality, Module, ModulePrerequisites, Place, Session
-from curriculum.models.paths import LearningPath, Step, TargetJobRef, UncoveredSkill
+from curriculum.models.paths import CertificationAtEnd, LearningPath, Step, TargetJobRef, UncoveredSkill
 from curriculum.models.skills import LEVEL_LABELS, ProficiencyLevel, SkillLevel, TaxonomySkill
 
 __all__ = [
-    "Certification", "Funding", "HeldCertification", "HeldSkill", "Job", "LEVEL_LABELS", "LearnerProfile", "LearningPath", "Location",
+    "Certification", "CertificationAtEnd", "Funding", "HeldCertification", "HeldSkill", "Job", "LEVEL_LABELS", "LearnerProfile", "LearningPath", "Location",
     "Modality", "Module", "ModulePrerequisites", "Place", "ProficiencyLevel", "RequiredSkill", "Session",
     "SkillLevel", "Step", "TargetJobRef", "TaxonomySkill", "UncoveredSkill",
 ]

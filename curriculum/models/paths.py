@@ -48,6 +48,26 @@ class UncoveredSkill(BaseModel):
     reason: str
 
 
+class CertificationAtEnd(BaseModel):
+    """A certification the learner holds once the path is done, with its renewal date.
+
+    ``obtained`` is the date held since (None = unknown), ``valid_until`` the date by which it must be
+    renewed (None = no expiry in the rules), ``renewal`` the renewal rule in words, ``via`` ``"held"`` or
+    the module id of the step awarding it, ``source`` the source of the validity rule
+    (:mod:`curriculum.rules`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    label: str | None = None
+    obtained: dt.date | None = None
+    valid_until: dt.date | None = None
+    renewal: str = ""
+    via: str = "held"
+    source: str | None = None
+
+
 class TargetJobRef(BaseModel):
     """The job a path aims at."""
 
@@ -68,6 +88,8 @@ class LearningPath(BaseModel):
     limit before finding any pathway, ``feasible`` is False with ``infeasibility.reason ==
     "solver_timeout"`` (no limit of the learner is known to be broken). ``optimal`` is False when the
     solver stopped at its time limit: the steps are the best found, not proven optimal.
+    Certification rules (:mod:`curriculum.rules`) are applied to every module: ``rules_applied`` says
+    which rule brought which step, ``certifications_at_end`` what is held at the end and until when.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -82,8 +104,15 @@ class LearningPath(BaseModel):
     covered_skills: list[str]
     uncovered_skills: list[UncoveredSkill]
     skipped_skills: list[dict[str, Any]] = Field(default_factory=list)
-    certifications_held: list[str] = Field(default_factory=list)
+    certifications_held: list[str] = Field(default_factory=list, description="codes held and valid for the plan")
+    certifications_lapsed: list[dict[str, Any]] = Field(
+        default_factory=list, description="held certifications expired before the start or expiring before the "
+        "deadline: {code, obtained, valid_until, status, reason}; not counted as valid")
     certifications_obtained: list[str] = Field(default_factory=list)
+    certifications_at_end: list[CertificationAtEnd] = Field(default_factory=list)
+    rules_applied: list[dict[str, Any]] = Field(
+        default_factory=list, description="which certification rule brought which step: {rule, kind, requirement, "
+        "source, module_added, for_module | for_job | reason, in_catalogue_data}")
     total_hours: float
     total_cost_eur: float
     hours_available: float

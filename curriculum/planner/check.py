@@ -5,22 +5,32 @@ from __future__ import annotations
 from curriculum.geo import distance_km
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, LearningPath
+from curriculum.planner.certifications import held_certifications
+from curriculum.rules.apply import cert_skill
+from curriculum.rules.binding import bind
+from curriculum.rules.reference import RulesReference
 
 
-def path_violations(path: LearningPath, catalogue: Catalogue, job: Job, learner: LearnerProfile) -> list[str]:
+def path_violations(path: LearningPath, catalogue: Catalogue, job: Job, learner: LearnerProfile,
+                    rules: RulesReference | None = None) -> list[str]:
     """Human-readable violations (empty list = valid).
 
     Checks: modules exist; prerequisites met in order (skills from the start levels and earlier
-    steps, explicit module prerequisites); every essential skill covered or listed uncovered;
+    steps, explicit module prerequisites, and the certification rules of :mod:`curriculum.rules`:
+    every certification a module requires — by its data or by the rule of the certification it
+    awards — held valid by the learner or awarded by an earlier step); every essential skill and
+    every required certification (legal companions included) covered or listed uncovered;
     when ``feasible``: hours ≤ hours available, cost ≤ budget, end ≤ deadline, in-person steps
     within the travel radius.
     """
     out: list[str] = []
-    levels = dict(path.start_skills)
+    binding = bind(catalogue.modules, held_certifications(learner.certifications), learner.start, learner.deadline,
+                   rules)
+    levels = binding.held_levels(dict(path.start_skills))
     done: set[str] = set()
     home = (path.learner_location["lat"], path.learner_location["lon"])
     for k, step in enumerate(path.steps):
-        module = catalogue.modules.get(step.module_id)
+        module = binding.modules.get(step.module_id)
         if module is None:
             out.append(f"step {k}: unknown module {step.module_id}")
             continue
@@ -41,6 +51,9 @@ def path_violations(path: LearningPath, catalogue: Catalogue, job: Job, learner:
     for req in job.required_skills:
         if req.essential and levels.get(req.skill, 0) < req.level and req.skill not in uncovered:
             out.append(f"essential skill {req.skill} (level {req.level}) neither covered nor listed uncovered")
+    for code, _ in binding.job_certifications(job.mandatory_certifications):
+        if levels.get(cert_skill(code), 0) < 1 and f"certification:{code}" not in uncovered:
+            out.append(f"required certification {code} neither held valid, obtained nor listed uncovered")
     if path.feasible:
         if path.total_hours > learner.hours_available + 1e-6:
             out.append(f"feasible but {path.total_hours} h > {learner.hours_available} h available")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from curriculum.models import Job
 from curriculum.planner.certifications import satisfies
+from curriculum.rules.reference import RulesReference
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class GapAnalysis:
     Attributes
     ----------
     skill_gaps : skills below the required level (essential and optional)
-    certification_gaps : mandatory certification codes not held
+    certification_gaps : required certification codes (or rule classes) not held and valid
     met : required skills already held at level (skill id → held level)
     """
 
@@ -47,8 +48,15 @@ class GapAnalysis:
         return not self.essential_gaps and not self.certification_gaps
 
 
-def analyse_gaps(job: Job, held: dict[str, int], certifications: set[str]) -> GapAnalysis:
-    """Compare ``job`` requirements with ``held`` levels (skill id → 1–4) and certification codes."""
+def analyse_gaps(job: Job, held: dict[str, int], certifications: set[str], *, required: list[str] | None = None,
+                 reference: RulesReference | None = None) -> GapAnalysis:
+    """Compare ``job`` requirements with ``held`` levels (skill id → 1–4) and certification codes.
+
+    ``certifications`` are the codes held *and valid* for the plan; ``required`` the certifications the
+    job needs (default: its ``mandatory_certifications``; the planner adds their legal companions,
+    :func:`curriculum.rules.apply.job_certifications`); with ``reference`` a held code meets what the
+    rules say it implies.
+    """
     out = GapAnalysis()
     for req in job.required_skills:
         level = held.get(req.skill, 0)
@@ -56,5 +64,6 @@ def analyse_gaps(job: Job, held: dict[str, int], certifications: set[str]) -> Ga
             out.met[req.skill] = level
         else:
             out.skill_gaps.append(SkillGap(req.skill, req.level, level, req.essential))
-    out.certification_gaps = [c for c in job.mandatory_certifications if not satisfies(certifications, c)]
+    needed = job.mandatory_certifications if required is None else required
+    out.certification_gaps = [c for c in needed if not satisfies(certifications, c, reference)]
     return out

@@ -3,6 +3,12 @@
 This is the deterministic planner: whatever proposes modules (this code, or an LLM chain), the path
 that leaves here holds only catalogue modules, meets every prerequisite in order, and either
 respects hours, deadline, budget and travel radius or says which limit it breaks and by how much.
+
+Certification rules (:mod:`curriculum.rules`) bind every catalogue: the selection runs on the
+*effective* modules (each module awarding a governed certification requires at least what its rule
+requires; refreshers are open to anyone who held the certification), certifications are
+pseudo-skills the selection covers like skills, and the learner's certifications count only while
+valid for the plan. Pseudo-skills never reach the path's user-facing fields.
 """
 
 from __future__ import annotations
@@ -17,13 +23,16 @@ from curriculum.generation import narrative
 from curriculum.geo import distance_km, postcode_mismatch, resolve_city
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
-from curriculum.planner.certifications import held_codes
+from curriculum.planner.certifications import held_certifications
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, order_and_schedule, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
                                        SelectionResult, achievable_levels, solve_selection)
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
+from curriculum.rules.apply import cert_skill
+from curriculum.rules.binding import Binding, bind, public_outcomes
+from curriculum.rules.reference import RulesReference
 
 
 @dataclass
@@ -74,12 +83,28 @@ def _uncoverable_reason(skill: str, level: int, cat: Catalogue, elig: dict[str, 
     return "no reachable module: " + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in blocked[:3])
 
 
+def _cert_reason(code: str, accompanies: str | None, binding: Binding, elig: dict[str, Eligibility]) -> str:
+    awarding = [m for m in binding.modules.values() if m.teaches(cert_skill(code))]
+    why = f" (required with {accompanies}: {binding.reference.cite(binding.reference.rule(accompanies).sources)})" \
+        if accompanies and binding.reference.rule(accompanies) else ""
+    if not awarding:
+        return f"no module in the catalogue awards the mandatory certification {code}" + why
+    blocked = [m for m in awarding if not elig[m.id].ok]
+    if len(blocked) == len(awarding):
+        return (f"no reachable module awards the mandatory certification {code}{why}: "
+                + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in blocked[:3]))
+    return (f"the modules awarding {code} need prerequisites (certifications, skills) that no reachable module "
+            f"provides{why}")
+
+
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
                  cache_dir: str | None = None, file: str | None = None,
-                 time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False) -> LearningPath:
+                 time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False,
+                 rules: RulesReference | None = None) -> LearningPath:
     """Plan a pathway for ``learner`` toward ``job`` with the deterministic planner.
 
     Returns a :class:`LearningPath` (``feasible`` False with numbers when a limit is broken).
+    ``rules``: the certification rules reference (default: the shipped one).
 
     Raises
     ------
@@ -90,10 +115,13 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     lang = learner.language
     home = learner_home(learner, cache_dir, file)
     mapped = map_profile(learner, mapper)
-    certs = held_codes(learner.certifications)
+    certs = held_certifications(learner.certifications)
     if ignore_held:  # the job's standard programme: a learner with no skill and no certification
-        mapped, certs = MappedProfile({}, []), set()
-    gaps = analyse_gaps(job, mapped.held, certs)
+        mapped, certs = MappedProfile({}, []), []
+    binding = bind(catalogue.modules, certs, learner.start, learner.deadline, rules)
+    job_certs = binding.job_certifications(job.mandatory_certifications)
+    gaps = analyse_gaps(job, mapped.held, binding.status.valid, required=[c for c, _ in job_certs],
+                        reference=binding.reference)
     warnings: list[str] = [f"skill {m.query!r} could not be mapped to the taxonomy ("
                            + (f"best guess {m.label!r} at {m.confidence:.2f}" if m.label else "no taxonomy label matches it")
                            + "); it is ignored" for m, _ in mapped.matches if not m.skill]
@@ -103,6 +131,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         warnings.append(f"start date {learner.start} is in the past")
     if learner.budget_eur == 0:
         warnings.append("budget_eur is 0: read as funded (no budget cap)")
+    warnings += binding.status.warnings + [s.reason + ": not counted as valid" for s in binding.status.lapsed]
     mismatch = postcode_mismatch(learner.location.city, learner.location.postcode, home,
                                  country=learner.location.country, cache_dir=cache_dir)
     if mismatch:
@@ -115,7 +144,9 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                           "lat": round(home[0], 5), "lon": round(home[1], 5)},
         start_skills=dict(sorted(mapped.held.items())),
         skill_mapping=[{**m.as_dict(), "level": lvl} for m, lvl in mapped.matches],
-        certifications_held=sorted(certs), hours_available=learner.hours_available,
+        certifications_held=binding.status.valid_codes, hours_available=learner.hours_available,
+        certifications_lapsed=[dict(code=s.code, obtained=str(s.obtained), valid_until=str(s.valid_until),
+                                    status=s.status, reason=s.reason) for s in binding.status.lapsed],
     )
     skipped = [{"skill": s, "label": catalogue.skill_label(s, lang), "held_level": lvl,
                 "required_level": next(r.level for r in job.required_skills if r.skill == s)}
@@ -127,13 +158,15 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         return LearningPath(**base, steps=[], covered_skills=sorted(gaps.met), uncovered_skills=optional,
                             skipped_skills=skipped, total_hours=0, total_cost_eur=0, feasible=True,
                             already_qualified=True, summary=narrative.qualified_summary(lang, base["target_job"].title),
-                            warnings=warnings, provenance=_provenance(started))
+                            certifications_at_end=binding.at_end([], learner.deadline)[0],
+                            warnings=warnings, provenance=_provenance(started, binding))
 
     elig = {m.id: assess(m, learner, home) for m in catalogue.modules.values()}
-    usable = {i: catalogue.modules[i] for i, e in elig.items() if e.ok}
+    usable = {i: binding.modules[i] for i, e in elig.items() if e.ok}
+    held = binding.held_levels(mapped.held)
     uncovered: list[UncoveredSkill] = []
     to_cover: list[tuple[str, int]] = []
-    reachable, usable_ids = achievable_levels(usable, mapped.held)
+    reachable, usable_ids = achievable_levels(usable, held)
     for g in gaps.essential_gaps:
         if reachable.get(g.skill, 0) >= g.required:
             to_cover.append((g.skill, g.required))
@@ -141,14 +174,15 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
             uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
                                             required_level=g.required, essential=True,
                                             reason=_uncoverable_reason(g.skill, g.required, catalogue, elig)))
-    awarded = {usable[i].certification.code for i in usable_ids if usable[i].certification}
-    cert_todo = [c for c in gaps.certification_gaps if c in awarded]
-    cert_missing = [c for c in gaps.certification_gaps if c not in awarded]
-    for code in cert_missing:
-        uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
-                                        reason=f"no reachable module awards the mandatory certification {code}"))
+    accompanies = dict(job_certs)
+    for code in gaps.certification_gaps:  # certifications are pseudo-skills: cert:<code> at level 1
+        if reachable.get(cert_skill(code), 0) >= 1:
+            to_cover.append((cert_skill(code), 1))
+        else:
+            uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
+                                            reason=_cert_reason(code, accompanies.get(code), binding, elig)))
 
-    problem = SelectionProblem(usable, to_cover, cert_todo, mapped.held,
+    problem = SelectionProblem(usable, to_cover, [], held,
                                preferred={i: e.preferred for i, e in elig.items()},
                                distance_km={i: e.distance_km or 0.0 for i, e in elig.items()},
                                hours_cap=learner.hours_available, budget_cap=learner.budget_cap,
@@ -171,7 +205,8 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     if result.found and result.timed_out:
         warnings.append(f"the solver reached its time limit ({_limit_text(result, time_limit)}): this pathway is "
                         "the best found, not proven optimal (a shorter or cheaper one may exist)")
-    steps, levels, beyond = _steps(result, catalogue, learner, elig, mapped.held, gaps, job, home)
+    steps, levels, beyond, applied = _steps(result, binding, catalogue, learner, elig, held, gaps, job, home,
+                                            [c for c, _ in job_certs], usable_ids)
     if beyond:  # past the planning horizon: infeasible, and those steps get no date
         horizon = horizon_infeasibility(beyond, learner.start, learner.hours_per_week,
                                         sum(s.hours for s in steps) + sum(b.module.duration_hours for b in beyond))
@@ -218,16 +253,20 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         why = ", ".join(names.get(k, k) for k in dict.fromkeys(infeasibility.get("limits_broken", []))
                         if k != "solver_timeout")
     obtained = sorted({s.certification for s in steps if s.certification})
+    at_end, renew = binding.at_end([(s.certification, s.module_id, s.end) for s in steps if s.certification],
+                                   learner.deadline)
+    warnings += renew
     covered = sorted(s for s, lvl in levels.items()
                      if any(r.skill == s and lvl >= r.level for r in job.required_skills))
     return LearningPath(**base, steps=steps, covered_skills=covered, uncovered_skills=uncovered, skipped_skills=skipped,
-                        certifications_obtained=obtained, total_hours=total_h, total_cost_eur=total_c,
+                        certifications_obtained=obtained, certifications_at_end=at_end, rules_applied=applied,
+                        total_hours=total_h, total_cost_eur=total_c,
                         feasible=infeasibility is None, infeasibility=infeasibility,
                         optimal=result.status in (OPTIMAL, INFEASIBLE),
                         summary=narrative.path_summary(lang, base["target_job"].title, len(steps), total_h, total_c,
                                                        len(skipped), why)
                         + (narrative.solver_note(lang, result.found) if result.timed_out else ""),
-                        warnings=warnings, provenance=_provenance(started))
+                        warnings=warnings, provenance=_provenance(started, binding))
 
 
 def _limit_text(result: SelectionResult, time_limit: float) -> str:
@@ -264,12 +303,15 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
     return out
 
 
-def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, elig: dict[str, Eligibility],
-           held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float]
-           ) -> tuple[list[Step], dict[str, int], list[ScheduledStep]]:
-    """The dated steps, the skill levels they reach, and the steps left out past the planning horizon."""
-    modules = [cat.modules[i] for i in result.order]
+def _steps(result: SelectionResult, binding: Binding, cat: Catalogue, learner: LearnerProfile,
+           elig: dict[str, Eligibility], held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float],
+           job_certs: list[str], usable_ids: set[str]) -> tuple[list[Step], dict[str, int], list[ScheduledStep], list[dict]]:
+    """The dated steps, the skill levels they reach (pseudo-skills included), the steps left out past the
+    planning horizon, and ``rules_applied``. ``held`` includes the learner's pseudo-skills."""
+    modules = [binding.modules[i] for i in result.order]
     planned = order_and_schedule(modules, held, elig, learner.start, learner.hours_per_week)
+    notes, applied = binding.explain([p.module.id for p in planned], held, job_certs, job.id, learner.language,
+                                     lambda s: cat.skill_label(s, learner.language), usable_ids)
     planned, beyond = split_at_horizon(planned, learner.start)
     gap_levels = {g.skill: g.required for g in gaps.skill_gaps}
     levels = dict(held)
@@ -279,6 +321,7 @@ def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, eli
         covers = [o.skill for o in m.outcomes if o.skill in gap_levels and o.level >= gap_levels[o.skill]
                   and levels.get(o.skill, 0) < gap_levels[o.skill]]
         cert = m.certification.code if m.certification else None
+        job_cert = cert is not None and any(binding.reference.satisfies([cert], c) for c in job_certs)
         needed_by = [later.module.title for later in planned[k + 1:]
                      if any(levels.get(p.skill, 0) < p.level <= m.teaches(p.skill) for p in later.module.prerequisites.skills)
                      or m.id in later.module.prerequisites.modules]
@@ -292,19 +335,21 @@ def _steps(result: SelectionResult, cat: Catalogue, learner: LearnerProfile, eli
         km = round(distance_km(home, (place.lat, place.lon)), 1) if place else None
         steps.append(Step(
             module_id=m.id, title=m.title, hours=m.duration_hours, cost_eur=m.cost_eur, modality=m.modality,
-            start=item.start, end=item.end, outcomes={o.skill: o.level for o in m.outcomes},
+            start=item.start, end=item.end, outcomes=public_outcomes(m),
             certification=cert, place=city, distance_km=km, provider=m.provider,
             session=({"start": str(item.session.start), "end": str(item.session.end), "place": item.session.place,
                       "seats": item.session.seats, "conflict": item.conflict} if item.session else None),
-            inserted_as_prerequisite=not covers and not (cert and cert in job.mandatory_certifications),
+            inserted_as_prerequisite=not covers and not job_cert,
             covers=covers,
-            rationale=narrative.step_rationale(m, learner.language, [cat.skill_label(s, learner.language) for s in covers],
-                                               cert if cert in job.mandatory_certifications else None,
-                                               needed_by[:3], city, km)))
-    return steps, levels, beyond
+            rationale=" ".join([narrative.step_rationale(m, learner.language,
+                                                         [cat.skill_label(s, learner.language) for s in covers],
+                                                         cert if job_cert else None, needed_by[:3], city, km),
+                                *notes.get(m.id, [])])))
+    return steps, levels, beyond, applied
 
 
-def _provenance(started: float) -> dict:
+def _provenance(started: float, binding: Binding) -> dict:
     return {"planner": "deterministic CP-SAT (OR-Tools)", "narrative": "templates (no LLM configured)",
+            "rules": f"certification rules {binding.reference.version}",
             "plan_seconds": round(time.perf_counter() - started, 3), "generated_at": dt.datetime.now(dt.timezone.utc)
             .isoformat(timespec="seconds")}

@@ -1,0 +1,177 @@
+"""Bind the certification rules to a catalogue: the *effective* modules the planner selects from.
+
+The CP-SAT selection (:mod:`curriculum.planner.select`) knows skills at levels only. Certifications
+are therefore given to it as **pseudo-skills** (level 1), which it treats like any skill — coverage,
+prerequisite order, ``relevant_modules``, dominance pruning and canonical order are unchanged:
+
+* ``cert:<C>`` — holds a *valid* C (C a code or a class such as ``HAB-BT-EXEC``). Taught by every
+  module awarding a code whose closure contains C (``B2V`` teaches ``cert:B2V``, ``cert:B1V``,
+  ``cert:B2``, ``cert:B1``, ``cert:HAB-BT-EXEC``); held when the learner's C is valid for the plan;
+* ``held:<C>`` — has held C at some time, possibly expired: what a refresher of C requires;
+* ``comp:<NAME>`` — meets a named competence (any one of its skills at its level).
+
+Effective module = catalogue module + the rule of its certification (certifications, skills,
+competences required first) + its own ``prerequisites.certifications`` + pseudo outcomes. A
+refresher (``certification.renewal``) of C requires ``held:C`` and nothing of the initial rule;
+a prerequisite module that awards C (one provider's initial course) is dropped, so holders trained
+anywhere can renew. Pseudo-skills never reach user-facing output: filter with :func:`is_pseudo`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from curriculum.models import Module
+from curriculum.models.modules import ModulePrerequisites
+from curriculum.models.skills import SkillLevel
+from curriculum.rules.lifecycle import HeldStatus
+from curriculum.rules.reference import RulesReference
+
+CERT, HELD, COMP = "cert:", "held:", "comp:"
+PSEUDO_PREFIXES = (CERT, HELD, COMP)
+
+
+def is_pseudo(skill: str) -> bool:
+    """True for a pseudo-skill id (``cert:``, ``held:``, ``comp:``), never shown to users."""
+    return skill.startswith(PSEUDO_PREFIXES)
+
+
+def cert_skill(code: str) -> str:
+    """Pseudo-skill "holds a valid ``code``"."""
+    return CERT + code
+
+
+def held_skill(code: str) -> str:
+    """Pseudo-skill "has held ``code`` (possibly expired)"."""
+    return HELD + code
+
+
+def comp_skill(name: str) -> str:
+    """Pseudo-skill "meets competence ``name``"."""
+    return COMP + name
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A prerequisite the rules put on a module.
+
+    ``kind``: ``certification`` (a code or class held and valid), ``skill``, ``competence``,
+    ``held`` (refresher: has held the code), ``provider_lock`` (a prerequisite module awarding the
+    refreshed code was dropped). ``pseudo`` is the skill id the planner sees (None for a dropped
+    module); ``in_data`` says whether the module's own data already required as much.
+    """
+
+    module_id: str
+    rule: str
+    kind: str
+    requirement: str
+    pseudo: str | None
+    level: int
+    sources: tuple[str, ...]
+    in_data: bool
+
+
+@dataclass
+class EffectiveCatalogue:
+    """Effective modules (module id → :class:`Module`) and the rule additions of each module."""
+
+    modules: dict[str, Module]
+    additions: dict[str, list[Addition]] = field(default_factory=dict)
+
+
+def _meets(levels: dict[str, int], options: list[SkillLevel]) -> bool:
+    return any(levels.get(o.skill, 0) >= o.level for o in options)
+
+
+def effective_module(m: Module, reference: RulesReference, awards: dict[str, str | None]) -> tuple[Module, list[Addition]]:
+    """``m`` with the rules applied (see the module docstring); ``awards`` maps module id → the code it
+    awards (to recognise provider-locked refreshers). Returns ``m`` itself when nothing changes."""
+    outcomes = list(m.outcomes)
+    taught = {o.skill: o.level for o in m.outcomes}
+    for name, comp in reference.competences.items():
+        if _meets(taught, comp.any_of):
+            outcomes.append(SkillLevel(skill=comp_skill(name), level=1))
+    pre = {p.skill: p.level for p in m.prerequisites.skills}
+    own_pre = dict(pre)
+    modules = list(m.prerequisites.modules)
+    adds: list[Addition] = []
+    cert = m.certification
+
+    def need(skill: str, level: int = 1) -> None:
+        pre[skill] = max(pre.get(skill, 0), level)
+
+    code = cert.code if cert else None
+    if code is not None:
+        outcomes += [SkillLevel(skill=cert_skill(c), level=1) for c in sorted(reference.closure(code))]
+    rule = reference.rule(code) if code else None
+    data_certs = set(m.prerequisites.certifications)
+    data_met = reference.closure_of(data_certs) | reference.closure_of(
+        {awards[p] for p in m.prerequisites.modules if awards.get(p)})  # type: ignore[misc]
+    if cert is not None and cert.renewal:
+        sources = tuple(rule.validity.sources) if rule else ()
+        own = reference.closure(cert.code)
+        for x in sorted(data_certs):
+            need(held_skill(x) if x in own else cert_skill(x))
+        need(held_skill(cert.code))
+        adds.append(Addition(m.id, rule.name if rule else cert.code, "held", cert.code, held_skill(cert.code), 1,
+                             sources, cert.code in data_certs))
+        for p in m.prerequisites.modules:
+            if awards.get(p) and cert.code in reference.closure(awards[p]):  # type: ignore[arg-type]
+                modules.remove(p)
+                adds.append(Addition(m.id, rule.name if rule else cert.code, "provider_lock", p, None, 0, sources, True))
+    else:
+        for x in sorted(data_certs):
+            need(cert_skill(x))
+        if rule is not None and rule.requires is not None:
+            req, sources = rule.requires, tuple(rule.sources)
+            for x in req.certifications:
+                need(cert_skill(x))
+                adds.append(Addition(m.id, rule.name, "certification", x, cert_skill(x), 1, sources, x in data_met))
+            for s in req.skills:
+                need(s.skill, s.level)
+                adds.append(Addition(m.id, rule.name, "skill", s.skill, s.skill, s.level, sources,
+                                     own_pre.get(s.skill, 0) >= s.level))
+            for name in req.competences:
+                need(comp_skill(name))
+                adds.append(Addition(m.id, rule.name, "competence", name, comp_skill(name), 1,
+                                     tuple(reference.competences[name].sources),
+                                     _meets(own_pre, reference.competences[name].any_of)))
+    if pre == own_pre and modules == m.prerequisites.modules and len(outcomes) == len(m.outcomes):
+        return m, adds
+    prerequisites = ModulePrerequisites(skills=[SkillLevel(skill=s, level=lvl) for s, lvl in pre.items()],
+                                        modules=modules, certifications=list(m.prerequisites.certifications))
+    return m.model_copy(update={"outcomes": outcomes, "prerequisites": prerequisites}), adds
+
+
+def effective_modules(modules: dict[str, Module], reference: RulesReference) -> EffectiveCatalogue:
+    """Every module of ``modules`` with the rules applied (same ids, same order)."""
+    awards = {i: (m.certification.code if m.certification else None) for i, m in modules.items()}
+    out = EffectiveCatalogue({})
+    for i, m in modules.items():
+        out.modules[i], adds = effective_module(m, reference, awards)
+        if adds:
+            out.additions[i] = adds
+    return out
+
+
+def pseudo_levels(real: dict[str, int], status: HeldStatus, reference: RulesReference) -> dict[str, int]:
+    """Pseudo-skills a learner holds: ``cert:`` for every valid code or class, ``held:`` for every code
+    ever held, ``comp:`` for every competence ``real`` (skill id → level) meets."""
+    out = {cert_skill(c): 1 for c in status.valid}
+    out.update({held_skill(c): 1 for c in status.ever})
+    out.update({comp_skill(n): 1 for n, comp in reference.competences.items() if _meets(real, comp.any_of)})
+    return out
+
+
+def job_certifications(mandatory: list[str], reference: RulesReference) -> list[tuple[str, str | None]]:
+    """A job's certifications as the rules read them: each mandatory code, then each legally required
+    companion no mandatory code already meets, as (code, the code it accompanies or None)."""
+    out: list[tuple[str, str | None]] = [(c, None) for c in mandatory]
+    met = reference.closure_of(mandatory)
+    for code in mandatory:
+        rule = reference.rule(code)
+        for comp in rule.companions if rule else []:
+            if comp not in met:
+                out.append((comp, code))
+                met |= {comp}
+    return out
