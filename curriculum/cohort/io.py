@@ -16,7 +16,7 @@ target_job        yes**     ``rome:CODE``, ``esco:URI`` or job id (**or ``defaul
 mobility_km       no        travel radius in km (default 50)
 skills            no        ``label or ESCO URI:level; …`` with level 1–4 or aware/assisted/
                             autonomous/expert (notions/guidé/autonome/expert)
-certifications    no        ``B0; BR`` (codes or free text)
+certifications    no        ``B0; BR`` (codes or free text; ``B2TL 2025-10-01``: obtained that day)
 budget_eur        no        personal cap in EUR; empty = the programme's budget per head
 ================  ========  ===============================================================
 

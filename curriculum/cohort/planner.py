@@ -21,6 +21,7 @@ from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import LearningPath
 from curriculum.planner.check import path_violations
 from curriculum.planner.pathway import learner_home, resolve_job
+from curriculum.rules.binding import redate_at_end
 from curriculum.services import Workspace
 
 Progress = Callable[[int, int], None]
@@ -162,7 +163,9 @@ def _finalise(st: MemberState, cat: Catalogue, settings: ProgrammeSettings, ledg
         late = (steps[-1].end - settings.end).days
         infeas = {"limits_broken": ["deadline"], "deadline": str(settings.end), "planned_end": str(steps[-1].end),
                   "days_late": late, "reason": "catalogue session seats taken by other cohort members"}
-    plan = path.model_copy(update={"steps": steps, "total_cost_eur": round(sum(s.cost_eur for s in steps), 2),
+    at_end = redate_at_end(path.certifications_at_end, {s.module_id: s.end for s in steps})  # renewal dates follow
+    plan = path.model_copy(update={"steps": steps, "certifications_at_end": at_end,
+                                   "total_cost_eur": round(sum(s.cost_eur for s in steps), 2),
                                    "feasible": infeas is None, "infeasibility": infeas})
     return MemberPlan(learner_id=st.learner_id, name=m.name, company=st.company, plan=plan,
                       individual_hours=path.total_hours, individual_cost_eur=path.total_cost_eur,

@@ -9,12 +9,18 @@ H = {
                steps="Étapes", none="Aucun module nécessaire.", uncovered="Compétences non couvertes",
                feasible="Réalisable dans vos contraintes", infeasible="Hors contraintes", warnings="Avertissements",
                cols="| # | Module | Modalité | Lieu | Dates | Heures | Coût (EUR) | Certification |",
-               skipped="Compétences déjà maîtrisées (non retravaillées)"),
+               skipped="Compétences déjà maîtrisées (non retravaillées)",
+               at_end="Certifications détenues à l'issue du parcours",
+               at_end_cols="| Certification | Depuis | À renouveler avant | Renouvellement | Obtenue par |",
+               held="détenue", no_expiry="sans expiration", rules="Règles de certification appliquées"),
     "en": dict(title="Training pathway", job="Target job", total="Total", hours="hours", cost="cost",
                steps="Steps", none="No module needed.", uncovered="Uncovered skills",
                feasible="Fits your constraints", infeasible="Breaks your constraints", warnings="Warnings",
                cols="| # | Module | Modality | Place | Dates | Hours | Cost (EUR) | Certification |",
-               skipped="Skills already mastered (skipped)"),
+               skipped="Skills already mastered (skipped)",
+               at_end="Certifications held at the end of the pathway",
+               at_end_cols="| Certification | Since | Renew by | Renewal | Obtained through |",
+               held="held", no_expiry="no expiry", rules="Certification rules applied"),
 }
 
 
@@ -41,6 +47,12 @@ def path_to_markdown(path: LearningPath) -> str:
         for k, s in enumerate(path.steps, 1):
             lines += [f"{k}. **{s.title}** — {s.rationale}" + (f" *({s.provider})*" if s.provider else "")]
         lines.append("")
+    if path.certifications_at_end:
+        lines += [f"## {h['at_end']}", "", h["at_end_cols"], "|---|---|---|---|---|"]
+        lines += [f"| {c.code} | {c.obtained or '—'} | {c.valid_until or h['no_expiry']} | {c.renewal} | "
+                  f"{h['held'] if c.via == 'held' else f'`{c.via}`'} |" for c in path.certifications_at_end] + [""]
+    if path.rules_applied:
+        lines += [f"## {h['rules']}", ""] + [_rule_line(r) for r in path.rules_applied] + [""]
     if path.skipped_skills:
         lines += [f"## {h['skipped']}", ""] + [f"- {s['label']} ({s['held_level']}/{s['required_level']})"
                                                 for s in path.skipped_skills] + [""]
@@ -50,3 +62,10 @@ def path_to_markdown(path: LearningPath) -> str:
         lines += [f"## {h['warnings']}", ""] + [f"- {w}" for w in path.warnings] + [""]
     lines.append("_Demonstration catalogue: providers, dates and prices are illustrative._")
     return "\n".join(lines) + "\n"
+
+
+def _rule_line(r: dict) -> str:
+    """One ``rules_applied`` entry as a list item: rule, requirement, module added, for what, source."""
+    target = r.get("for_module") or r.get("for_job") or r.get("reason") or ""
+    return (f"- {r['rule']} ({r['kind']}): {r['requirement']} → `{r['module_added']}`"
+            + (f" — {target}" if target else "") + f" *({r['source']})*")

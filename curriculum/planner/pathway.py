@@ -158,7 +158,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         return LearningPath(**base, steps=[], covered_skills=sorted(gaps.met), uncovered_skills=optional,
                             skipped_skills=skipped, total_hours=0, total_cost_eur=0, feasible=True,
                             already_qualified=True, summary=narrative.qualified_summary(lang, base["target_job"].title),
-                            certifications_at_end=binding.at_end([], learner.deadline)[0],
+                            certifications_at_end=binding.at_end([], learner.deadline, lang)[0],
                             warnings=warnings, provenance=_provenance(started, binding))
 
     elig = {m.id: assess(m, learner, home) for m in catalogue.modules.values()}
@@ -254,7 +254,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                         if k != "solver_timeout")
     obtained = sorted({s.certification for s in steps if s.certification})
     at_end, renew = binding.at_end([(s.certification, s.module_id, s.end) for s in steps if s.certification],
-                                   learner.deadline)
+                                   learner.deadline, lang)
     warnings += renew
     covered = sorted(s for s, lvl in levels.items()
                      if any(r.skill == s and lvl >= r.level for r in job.required_skills))

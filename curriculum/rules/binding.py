@@ -133,32 +133,33 @@ class Binding:
         rule = self.reference.rule(code)
         return list(rule.validity.sources) if rule else []
 
-    def at_end(self, obtained: list[tuple[str, str, dt.date]], deadline: dt.date) -> tuple[list[dict], list[str]]:
+    def at_end(self, obtained: list[tuple[str, str, dt.date]], deadline: dt.date,
+               language: str = "en") -> tuple[list[dict], list[str]]:
         """Certifications held once the plan is done, and warnings.
 
         ``obtained``: (code, module id, end date) of each step awarding a certification, in order.
         Returns ``[{code, label, obtained, valid_until, renewal, via, source}]`` sorted by code (a
         certification renewed by a step shows the step's date) and one warning per certification
-        obtained in the plan that must be renewed before ``deadline``.
+        obtained in the plan that must be renewed before ``deadline``. ``renewal`` is in ``language``.
         """
         out: dict[str, dict] = {}
         for s in self.status.states:
             if s.valid:
-                out[s.code] = self._entry(s.code, s.obtained, s.valid_until, "held")
+                out[s.code] = self._entry(s.code, s.obtained, s.valid_until, "held", language)
         warnings = []
         for code, mid, end in obtained:
             rule = self.reference.rule(code)
             until = rule.validity.until(end) if rule else None
-            out[code] = self._entry(code, end, until, mid)
+            out[code] = self._entry(code, end, until, mid, language)
             if until is not None and until < deadline:
                 warnings.append(f"{code} obtained on {end} is valid until {until}, before the deadline {deadline}: "
                                 f"plan its renewal ({self.reference.renewal_text(code)})")
         return [out[c] for c in sorted(out)], warnings
 
-    def _entry(self, code: str, obtained: dt.date | None, until: dt.date | None, via: str) -> dict:
+    def _entry(self, code: str, obtained: dt.date | None, until: dt.date | None, via: str, language: str) -> dict:
         rule = self.reference.rule(code)
         return dict(code=code, label=rule.label if rule else None, obtained=obtained, valid_until=until,
-                    renewal=self.reference.renewal_text(code), via=via,
+                    renewal=self.reference.renewal_text(code, language), via=via,
                     source=self.reference.cite(rule.validity.sources) if rule else None)
 
 
@@ -168,6 +169,20 @@ def bind(modules: dict[str, Module], held: list[HeldCode], start: dt.date, deadl
     for a plan from ``start`` to ``deadline``."""
     reference = reference or load_reference()
     return Binding(reference, effective_modules(modules, reference), assess_held(held, reference, start, deadline))
+
+
+def redate_at_end(entries: list, ends: dict[str, dt.date], reference: RulesReference | None = None) -> list:
+    """``certifications_at_end`` entries (:class:`~curriculum.models.CertificationAtEnd`) re-dated after
+    the steps moved (e.g. into a cohort's group session): ``ends`` maps module id → new end date."""
+    reference = reference or load_reference()
+    out = []
+    for c in entries:
+        if c.via in ends and ends[c.via] != c.obtained:
+            rule = reference.rule(c.code)
+            c = c.model_copy(update={"obtained": ends[c.via],
+                                     "valid_until": rule.validity.until(ends[c.via]) if rule else None})
+        out.append(c)
+    return out
 
 
 def public_outcomes(m: Module) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Render a :class:`~curriculum.models.LearningPath`: badge, metrics, timeline, steps, skills, mapping.
+"""Render a :class:`~curriculum.models.LearningPath`: badge, metrics, timeline, steps, certifications
+(held at the end with renewal dates, rules applied), skills, mapping.
 
 Presentation only: every number comes from the path (and the catalogue for labels and the job's
 required levels). Units: hours, EUR, km; proficiency levels 1 aware … 4 expert.
@@ -98,6 +99,26 @@ def render_skills(path: LearningPath, catalogue: Catalogue) -> None:
             "reason": u.reason} for u in path.uncovered_skills]), hide_index=True)
 
 
+def render_certifications(path: LearningPath) -> None:
+    """Certifications held at the end with their renewal dates, held ones that lapse, and the
+    certification rules that brought steps (rule, requirement, module added, source)."""
+    for lapsed in path.certifications_lapsed:
+        st.warning(f"{lapsed['reason']}: not counted as valid", icon=":material/event_busy:")
+    if path.certifications_at_end:
+        st.dataframe(pd.DataFrame([{
+            "certification": c.code, "since": c.obtained, "renew by": c.valid_until or "no expiry",
+            "renewal": c.renewal, "obtained through": c.via, "source": c.source or "",
+        } for c in path.certifications_at_end]), hide_index=True)
+    else:
+        st.caption("No certification held at the end.")
+    if path.rules_applied:
+        st.markdown("**Certification rules applied**")
+        st.dataframe(pd.DataFrame([{
+            "rule": r["rule"], "kind": r["kind"], "requirement": r["requirement"], "module added": r["module_added"],
+            "for": r.get("for_module") or r.get("for_job") or r.get("reason") or "", "source": r["source"],
+        } for r in path.rules_applied]), hide_index=True)
+
+
 def render_mapping(path: LearningPath) -> None:
     """How each skill the learner declared was mapped to the taxonomy."""
     if not path.skill_mapping:
@@ -119,6 +140,8 @@ def render_path(path: LearningPath, catalogue: Catalogue) -> None:
     render_timeline(path)
     st.markdown("#### Steps")
     render_steps(path)
+    st.markdown("#### Certifications")
+    render_certifications(path)
     st.markdown("#### Skills before and after")
     render_skills(path, catalogue)
     st.markdown("#### Skill mapping")
