@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import Progress
 
 from curriculum.errors import CurriculumError, IndexBusyError, InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True,
                   help="Personalised training pathways toward industrial jobs, grounded in a module catalogue.")
 from curriculum.cli_kb import kb_app  # noqa: E402
 
-import_app = typer.Typer(no_args_is_help=True, help="Import official ESCO / ROME 4.0 downloads into the knowledge base.")
+import_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Import official ESCO / ROME 4.0 downloads into the knowledge base.")
 app.add_typer(import_app, name="import")
 app.add_typer(kb_app, name="kb")
 
@@ -59,6 +58,8 @@ def _run(fn):
 
 
 def _progress(label: str):
+    from rich.progress import Progress
+
     bar = Progress(transient=True, disable=not sys.stderr.isatty())
     task = {}
 

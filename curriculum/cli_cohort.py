@@ -20,7 +20,7 @@ import typer
 from curriculum.errors import CurriculumError, InputError
 from curriculum.tabular import CsvDialect
 
-cohort_app = typer.Typer(add_completion=False, help="Cohort programmes for training managers.")
+cohort_app = typer.Typer(rich_markup_mode=None, add_completion=False, help="Cohort programmes for training managers.")
 
 
 DialectOpt = Annotated[CsvDialect, typer.Option(

@@ -18,7 +18,7 @@ import typer
 from curriculum.errors import CurriculumError, InputError
 from curriculum.tabular import CsvDialect
 
-kb_app = typer.Typer(no_args_is_help=True, help="Curate the knowledge base.")
+kb_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Curate the knowledge base.")
 
 
 class KbFmt(str, Enum):

@@ -32,7 +32,8 @@ class Workspace:
     embeddings: object | None = field(default=None, repr=False)
     _mappers: dict[bool, SkillMapper] = field(default_factory=dict, repr=False)
     _label_notes: dict[str, str] = field(default_factory=dict, repr=False)
-    _skills_fp: str | None = field(default=None, repr=False)
+    _vectors: object | None = field(default=None, repr=False)
+    _vectors_stamp: object = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, embeddings: object | None = None) -> "Workspace":
@@ -43,26 +44,45 @@ class Workspace:
         KnowledgeBaseError
             When the folder is missing or holds no valid module or job.
         """
-        cat = load_catalogue(settings.kb_dir)
+        cat = load_catalogue(settings.kb_dir, cache_dir=settings.data_dir)
         if not cat.modules or not cat.jobs:
             raise KnowledgeBaseError("no valid module or job found", file=str(settings.kb_dir))
         return cls(settings, cat, embeddings=embeddings)
 
     @property
     def index(self) -> VectorIndex:
-        """The Chroma index (embedded or server), opened on first use."""
+        """The Chroma index of modules (embedded or server), opened on first use."""
         if self._index is None:
-            if self.embeddings is None:
-                from curriculum.retrieval.embeddings import LazyEmbeddings
-
-                self.embeddings = LazyEmbeddings()
-            self._index = VectorIndex(self.settings, self.embeddings)  # type: ignore[arg-type]
+            self._index = VectorIndex(self.settings, self._embeddings())  # type: ignore[arg-type]
         return self._index
 
+    def _embeddings(self):
+        if self.embeddings is None:
+            from curriculum.retrieval.embeddings import LazyEmbeddings
+
+            self.embeddings = LazyEmbeddings(self.settings.data_dir)
+        return self.embeddings
+
+    def taxonomy_vectors(self):
+        """The taxonomy's label vectors (shipped + embedded by ``curriculum index``), re-read when
+        ``index`` has written new ones; see :mod:`curriculum.retrieval.taxonomy_vectors`."""
+        from curriculum.retrieval.taxonomy_vectors import CACHE_NAME, TaxonomyVectors
+
+        cache = self.settings.data_dir / CACHE_NAME
+        stamp = cache.stat().st_mtime_ns if cache.exists() else None
+        if self._vectors is None or stamp != self._vectors_stamp:
+            if self._vectors is not None:  # new vectors: forget what was mapped (and said) with the old ones
+                self._mappers.clear()
+                self._label_notes.clear()
+            self._vectors = TaxonomyVectors.load(self.catalogue.taxonomy, self.settings.data_dir)
+            self._vectors_stamp = stamp
+        return self._vectors
+
     def build_index(self, progress: Progress | None = None, *, rebuild: bool = False) -> list[SyncReport]:
-        """Embed new/changed modules and taxonomy skills; delete removed ones. With ``rebuild``,
-        re-embed everything into a new generation (repairs a damaged index); the old index keeps
-        serving readers until the new one is published.
+        """Embed new/changed modules into Chroma (delete removed ones) and the taxonomy labels that have
+        no shipped vector into ``<data dir>/taxonomy_vectors.npz``. With ``rebuild``, re-embed every
+        module into a new generation (repairs a damaged index); the old index keeps serving readers
+        until the new one is published.
 
         Raises
         ------
@@ -71,29 +91,37 @@ class Workspace:
         RetrievalError
             When the index cannot be written (read-only folder, full disk); the old one is unchanged.
         """
+        import time
+
+        from curriculum.retrieval.taxonomy_vectors import build_cache
+
         labels = lambda s: self.catalogue.skill_label(s, "en")  # noqa: E731
-        return [self.index.sync_modules(self.catalogue.modules, labels, progress, rebuild=rebuild),
-                self.index.sync_skills(self.catalogue.taxonomy, progress, rebuild=rebuild)]
+        modules = self.index.sync_modules(self.catalogue.modules, labels, progress, rebuild=rebuild)
+        started = time.perf_counter()
+        try:
+            embedded, known = build_cache(self.catalogue.taxonomy, self.settings.data_dir,
+                                          self._embeddings().embed_documents, progress)
+        except OSError as exc:
+            raise RetrievalError(f"cannot write {self.settings.data_dir / 'taxonomy_vectors.npz'}: "
+                                 f"{exc.strerror or exc}; the previous vectors are unchanged") from exc
+        self._vectors_stamp = "rebuilt"  # re-read on next use
+        return [modules, SyncReport(collection="taxonomy label vectors", added=embedded, unchanged=known,
+                                    seconds=round(time.perf_counter() - started, 3))]
 
     def _vector_skill_search(self, query: str, k: int) -> list[tuple[str, float]] | None:
-        """Nearest taxonomy skills by embeddings, or None when the taxonomy index cannot be used
-        (missing, stale, damaged, unreachable): a plan never writes the index, it says why."""
-        from curriculum.retrieval.store import fingerprint, skill_records
-
+        """Nearest taxonomy skills by embeddings (a matrix product over the label vectors), or None
+        when no vector can be used; a plan never embeds the taxonomy, it says what to run."""
+        vectors = self.taxonomy_vectors()
         try:
-            if self._skills_fp is None:
-                self._skills_fp = fingerprint(skill_records(self.catalogue.taxonomy))
-            status = self.index.status("skills", self._skills_fp)
-            if status == "ok":
-                return self.index.search_skills(query, k)
-            reason = {"missing": f"there is no taxonomy index yet in {self.index.where()}",
-                      "stale": "the taxonomy index is out of date (the taxonomy changed since it was built)"
-                      }.get(status, status.removeprefix("damaged: "))
+            hits = vectors.search(self._embeddings().embed_query(query), k) if len(vectors.matrix) else None
         except RetrievalError as exc:
-            reason = str(exc)
-        self._label_notes[query] = (f"{reason}: free-text skills were matched on exact and alternative labels "
-                                    "only; run `curriculum index` to match them by meaning")
-        return None
+            self._label_notes[query] = f"{exc}: free-text skills were matched on exact and alternative labels only"
+            return None
+        if vectors.missing:
+            self._label_notes[query] = (f"{vectors.missing} taxonomy labels have no vector yet (the taxonomy was "
+                                        "imported or edited): they could not be matched by meaning; run "
+                                        "`curriculum index`")
+        return hits
 
     def mapper(self, use_embeddings: bool = True) -> SkillMapper:
         """Skill mapper over the taxonomy (built once per workspace), with the embedding fallback

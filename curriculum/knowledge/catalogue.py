@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
 import yaml
 from pydantic import ValidationError
 
@@ -86,7 +85,10 @@ def load_module_file(path: Path) -> Module:
     return module
 
 
-def _load_module(path: Path) -> tuple[Module | None, list[KnowledgeBaseError]]:
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_module(path: Path, cache=None) -> tuple[Module | None, list[KnowledgeBaseError]]:
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -94,15 +96,17 @@ def _load_module(path: Path) -> tuple[Module | None, list[KnowledgeBaseError]]:
     if not raw.lstrip().startswith("---"):
         return None, [KnowledgeBaseError("missing YAML front matter (file must start with ---)", file=str(path), line=1)]
     front = raw.split("---", 2)[1] if raw.count("---") >= 2 else ""
+    body = raw.split("---", 2)[2].strip() if raw.count("---") >= 2 else ""
     try:
-        post = frontmatter.loads(raw)
+        parse = lambda t: yaml.load(t, Loader=_Loader)  # noqa: E731,S506 - a safe loader (libyaml when available)
+        metadata = cache.parse(path, front, parse, "front") if cache is not None else parse(front)
     except yaml.YAMLError as exc:
         return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
                                          line=yaml_error_line(exc, offset=0))]
-    if not isinstance(post.metadata, dict) or not post.metadata:
+    if not isinstance(metadata, dict) or not metadata:
         return None, [KnowledgeBaseError("front matter is empty or not a mapping", file=str(path), line=1)]
     try:
-        module = Module.model_validate({**post.metadata, "body": post.content})
+        module = Module.model_validate({**metadata, "body": body})
     except ValidationError as exc:
         return None, _validation_issues(exc, path, front, offset=0)
     if module.id != path.stem:
@@ -111,10 +115,11 @@ def _load_module(path: Path) -> tuple[Module | None, list[KnowledgeBaseError]]:
     return module, []
 
 
-def _load_job(path: Path) -> tuple[Job | None, list[KnowledgeBaseError]]:
+def _load_job(path: Path, cache=None) -> tuple[Job | None, list[KnowledgeBaseError]]:
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        parse = lambda t: yaml.load(t, Loader=_Loader)  # noqa: E731,S506 - a safe loader (libyaml when available)
+        data = cache.parse(path, text, parse) if cache is not None else parse(text)
     except yaml.YAMLError as exc:
         return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
                                          line=yaml_error_line(exc))]
@@ -126,16 +131,19 @@ def _load_job(path: Path) -> tuple[Job | None, list[KnowledgeBaseError]]:
         return None, _validation_issues(exc, path, text, offset=0)
 
 
-def load_catalogue(kb_dir: Path, *, strict: bool = False) -> Catalogue:
-    """Load ``kb_dir`` (``modules/*.md``, ``jobs/*.yaml``, ``taxonomy.yaml``).
+def load_catalogue(kb_dir: Path, *, strict: bool = False, cache_dir: Path | None = None) -> Catalogue:
+    """Load ``kb_dir`` (``modules/*.md``, ``jobs/*.yaml``, ``taxonomy.yaml``). With ``cache_dir``, parsed
+    YAML is kept there between runs (:mod:`curriculum.knowledge.parse_cache`), re-parsed when a file changes.
 
     Raises
     ------
     KnowledgeBaseError
         With ``strict=True``, the first problem; also when ``kb_dir`` does not exist.
     """
+    from curriculum.knowledge.parse_cache import ParseCache
     from curriculum.knowledge.taxonomy import load_taxonomy
 
+    cache = ParseCache(cache_dir)
     kb_dir = Path(kb_dir)
     if not kb_dir.is_dir():
         raise KnowledgeBaseError("knowledge base folder not found", file=str(kb_dir))
@@ -143,11 +151,11 @@ def load_catalogue(kb_dir: Path, *, strict: bool = False) -> Catalogue:
     tax_path = kb_dir / "taxonomy.yaml"
     if tax_path.exists():
         try:
-            cat.taxonomy = load_taxonomy(tax_path)
+            cat.taxonomy = load_taxonomy(tax_path, cache)
         except KnowledgeBaseError as exc:
             cat.issues.append(exc)
     for path in sorted((kb_dir / "modules").glob("*.md")):
-        module, issues = _load_module(path)
+        module, issues = _load_module(path, cache)
         cat.issues.extend(issues)
         if module is not None and not issues:
             if module.id in cat.modules:
@@ -155,10 +163,11 @@ def load_catalogue(kb_dir: Path, *, strict: bool = False) -> Catalogue:
                 continue
             cat.modules[module.id] = module
     for path in sorted((kb_dir / "jobs").glob("*.y*ml")):
-        job, issues = _load_job(path)
+        job, issues = _load_job(path, cache)
         cat.issues.extend(issues)
         if job is not None and not issues:
             cat.jobs[job.id] = job
+    cache.save()
     if strict and cat.issues:
         raise cat.issues[0]
     return cat

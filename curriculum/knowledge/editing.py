@@ -269,10 +269,10 @@ def suggest_tags(workspace, text: str, k: int = 5, language: str = "en") -> list
     RetrievalError
         When the vector store or the embedding model cannot be used.
     """
-    if workspace.index.status("skills") != "ok":  # an explicit instructor action may build it (under the write lock)
-        workspace.index.sync_skills(workspace.catalogue.taxonomy, rebuild=True)
+    vectors = workspace.taxonomy_vectors()
+    query = workspace._embeddings().embed_query(text)
     return [{"skill": sid, "label": workspace.catalogue.skill_label(sid, language), "confidence": score}
-            for sid, score in workspace.index.search_skills(text, k)]
+            for sid, score in vectors.search(query, k)]
 
 
 def load_valid_catalogue(kb_dir: Path):

@@ -38,13 +38,14 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when availabl
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _read_document(path: Path) -> dict[str, Any]:
+def _read_document(path: Path, cache=None) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise KnowledgeBaseError(f"cannot read taxonomy: {exc}", file=str(path)) from exc
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
+        parse = lambda t: yaml.load(t, Loader=_Loader)  # noqa: E731,S506 - safe loader
+        data = cache.parse(path, text, parse) if cache is not None else parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=str(path),
@@ -56,14 +57,15 @@ def _read_document(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_taxonomy(path: Path) -> dict[str, TaxonomySkill]:
+def load_taxonomy(path: Path, cache=None) -> dict[str, TaxonomySkill]:
     """Read and validate ``taxonomy.yaml``; returns ``{skill id: TaxonomySkill}`` in file order.
 
     Raises :class:`KnowledgeBaseError` naming the file and the field (``skills.<i>.<field>``) of the
-    first invalid entry (unknown key, missing label, duplicate id…).
+    first invalid entry (unknown key, missing label, duplicate id…). ``cache`` is an optional
+    :class:`~curriculum.knowledge.parse_cache.ParseCache`.
     """
     path = Path(path)
-    return _validate(path, _read_document(path))
+    return _validate(path, _read_document(path, cache))
 
 
 def _validate(path: Path, data: dict[str, Any]) -> dict[str, TaxonomySkill]:

@@ -1,4 +1,4 @@
-"""Chroma vector store of modules and taxonomy skills: an embedded store safe under concurrent use,
+"""Chroma vector store of the module catalogue: an embedded store safe under concurrent use,
 or a Chroma server.
 
 * **Embedded** (default, ``<data dir>/index``): every write builds a new generation and publishes it
@@ -22,16 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curriculum.errors import IndexBusyError, IndexMissingError, RetrievalError, StoreDamagedError
-from curriculum.models import Module, TaxonomySkill
+from curriculum.models import Module
 from curriculum.retrieval.generations import Generations
-from curriculum.retrieval.records import Old, Record, _hash, fingerprint, module_document, module_record, skill_records
+from curriculum.retrieval.records import Old, Record, _hash, fingerprint, module_document, module_record
 from curriculum.retrieval.locks import LockTimeout, call_with_timeout, file_lock, lock_fd
 from curriculum.settings import Settings
 
 Progress = Callable[[int, int], None]
 
 __all__ = ["IndexBusyError", "IndexMissingError", "StoreDamagedError", "SyncReport", "VectorIndex",
-           "fingerprint", "make_client", "module_document", "module_record", "skill_records"]
+           "fingerprint", "make_client", "module_document", "module_record"]
 
 
 @dataclass
@@ -89,7 +89,8 @@ class _Reader:
 
 @dataclass
 class VectorIndex:
-    """Two collections: ``<settings.collection>`` (modules) and ``<settings.collection>_skills``.
+    """The modules collection ``<settings.collection>`` (taxonomy labels are not in the store: see
+    :mod:`curriculum.retrieval.taxonomy_vectors`).
 
     ``embeddings`` is a LangChain ``Embeddings`` (only ``embed_documents``/``embed_query`` are used);
     ``client`` forces a given Chroma client (server mode).
@@ -107,7 +108,10 @@ class VectorIndex:
 
     # ------------------------------------------------------------------ names and guards
     def _name(self, which: str) -> str:
-        return self.settings.collection if which == "modules" else self.settings.collection + "_skills"
+        if which != "modules":
+            raise ValueError(f"unknown collection {which!r}: the store holds modules only (taxonomy labels are "
+                             "matrix vectors, see curriculum.retrieval.taxonomy_vectors)")
+        return self.settings.collection
 
     def _gens(self, name: str) -> Generations:
         return Generations(self.settings.index_path, name, self.settings.index_wait_s)
@@ -194,7 +198,7 @@ class VectorIndex:
             self._close_reader(name)
 
     def count(self, which: str = "modules") -> int:
-        """Number of records in the modules (or ``skills``) collection; 0 when not built yet.
+        """Number of records in the modules collection; 0 when not built yet.
 
         Raises
         ------
@@ -236,14 +240,6 @@ class VectorIndex:
         """Nearest modules to ``query``: (module id, cosine similarity 0–1), best first."""
         return self._search(self._name("modules"), query, k, where)
 
-    def search_skills(self, query: str, k: int = 3) -> list[tuple[str, float]]:
-        """Nearest taxonomy skills: (skill id, cosine similarity 0–1), best first, one hit per skill."""
-        best: dict[str, float] = {}
-        for rid, score in self._search(self._name("skills"), query, k * 6, None):
-            sid = rid.split("::")[0]
-            best[sid] = max(best.get(sid, 0.0), score)
-        return sorted(best.items(), key=lambda t: -t[1])[:k]
-
     def _search(self, name: str, query: str, k: int, where: dict | None) -> list[tuple[str, float]]:
         col = self._collection(name)
         vector = self.embeddings.embed_query(query)  # type: ignore[attr-defined]
@@ -274,12 +270,6 @@ class VectorIndex:
         generation, also repairing a damaged index)."""
         records = [module_record(m, labels) for m in modules.values()]
         return self._sync(self._name("modules"), lambda old: records, progress, rebuild)
-
-    def sync_skills(self, taxonomy: dict[str, TaxonomySkill], progress: Progress | None = None, *,
-                    rebuild: bool = False) -> SyncReport:
-        """Embed every taxonomy label separately (see :func:`skill_records`)."""
-        records = list(skill_records(taxonomy))
-        return self._sync(self._name("skills"), lambda old: records, progress, rebuild)
 
     def upsert_module(self, module: Module, labels: Callable[[str], str]) -> None:
         """Embed one module (replacing its previous record); the other records keep their vectors."""

@@ -57,7 +57,7 @@ def test_index_and_plan_through_chroma_server(chroma_server, workspace, tmp_path
     profile = parse_learner(GOOD.replace('{label: "repair vehicle electrical systems", level: 2}',
                                          '{label: "use diagnostic equipment for vehicles", level: 3}'))
     path = ws.plan(profile, explain=False)
-    assert path.skill_mapping[0]["method"] == "embedding"  # mapped through the server's skills collection
+    assert path.skill_mapping[0]["method"] == "embedding"  # mapped by the shipped taxonomy vectors
     assert path.feasible and "B2TL" in [s.certification for s in path.steps]
 
 
@@ -73,7 +73,7 @@ def test_cli_plan_and_a_module_reindex_share_the_server_index(chroma_server, wor
     settings = Settings.from_env(data_dir=tmp_path, kb_dir=KB_DIR, chroma_host="127.0.0.1", chroma_port=chroma_server,
                                  collection="srv_modules")
     ui = Workspace.open(settings, embeddings=workspace.index.embeddings)
-    if ui.index.count("skills") == 0:
+    if ui.index.count() == 0:
         ui.build_index()
     learner = tmp_path / "learner.yaml"
     learner.write_text(GOOD.replace('{label: "repair vehicle electrical systems", level: 2}',

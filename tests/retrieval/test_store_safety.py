@@ -137,15 +137,32 @@ def test_a_second_writer_gives_up_with_index_busy(tmp_path, embeddings):
             VectorIndex(settings, embeddings).sync_modules({}, str)
 
 
-def test_plan_never_writes_the_index_and_says_what_to_run(tmp_path, embeddings):
-    ws = Workspace.open(Settings.from_env(data_dir=tmp_path, kb_dir=KB_DIR, llm_model=""), embeddings=embeddings)
+def test_plan_never_writes_and_says_what_to_run_for_new_taxonomy_labels(tmp_path, embeddings):
+    import shutil
+
+    import yaml
+
+    ws = Workspace.open(Settings.from_env(data_dir=tmp_path / "data", kb_dir=KB_DIR, llm_model=""), embeddings=embeddings)
     profile = parse_learner(GOOD.replace('{label: "repair vehicle electrical systems", level: 2}',
                                          '{label: "use diagnostic equipment for vehicles", level: 3}'))
     path = ws.plan(profile, explain=False)
-    assert not (tmp_path / "index").exists()  # nothing was written
-    assert path.skill_mapping[0]["method"] == "unmapped"
-    assert any("run `curriculum index`" in w for w in path.warnings)
-    ws.build_index()
-    again = ws.plan(profile, explain=False)  # the same workspace sees the new index at once
-    assert again.skill_mapping[0]["method"] == "embedding"
+    assert path.skill_mapping[0]["method"] == "embedding"  # the shipped label vectors: no index needed
+    assert not (tmp_path / "data" / "index").exists() and not (tmp_path / "data" / "taxonomy_vectors.npz").exists()
+    # an edited taxonomy: one skill's labels reworded, so they have no shipped vector
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    tax = yaml.safe_load((kb / "taxonomy.yaml").read_text(encoding="utf-8"))
+    entry = tax["skills"][0]
+    entry["labels"] = {lang: text + " (revised)" for lang, text in entry["labels"].items()}
+    (kb / "taxonomy.yaml").write_text(yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
+    edited = Workspace.open(Settings.from_env(data_dir=tmp_path / "data2", kb_dir=kb, llm_model=""),
+                            embeddings=embeddings)
+    odd = parse_learner(GOOD.replace('{label: "repair vehicle electrical systems", level: 2}',
+                                     '{label: "keep the bicycle fleet shiny", level: 2}'))
+    path = edited.plan(odd, explain=False)
+    assert edited.taxonomy_vectors().missing == len(entry["labels"])
+    assert any("have no vector yet" in w and "run `curriculum index`" in w for w in path.warnings)
+    edited.build_index()
+    assert edited.taxonomy_vectors().missing == 0 and (tmp_path / "data2" / "taxonomy_vectors.npz").exists()
+    again = edited.plan(odd, explain=False)
     assert not any("curriculum index" in w for w in again.warnings)
