@@ -19,6 +19,7 @@ anywhere can renew. Pseudo-skills never reach user-facing output: filter with :f
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from curriculum.models import Module
@@ -86,6 +87,9 @@ def _meets(levels: dict[str, int], options: list[SkillLevel]) -> bool:
 def effective_module(m: Module, reference: RulesReference, awards: dict[str, str | None]) -> tuple[Module, list[Addition]]:
     """``m`` with the rules applied (see the module docstring); ``awards`` maps module id → the code it
     awards (to recognise provider-locked refreshers). Returns ``m`` itself when nothing changes."""
+    if m.certification is None and not m.prerequisites.certifications and \
+            not any(o.skill in reference.competence_skills for o in m.outcomes):
+        return m, []  # most modules: nothing to bind
     outcomes = list(m.outcomes)
     taught = {o.skill: o.level for o in m.outcomes}
     for name, comp in reference.competences.items():
@@ -143,14 +147,30 @@ def effective_module(m: Module, reference: RulesReference, awards: dict[str, str
     return m.model_copy(update={"outcomes": outcomes, "prerequisites": prerequisites}), adds
 
 
+_CACHE: OrderedDict[tuple, tuple[list[Module], RulesReference, EffectiveCatalogue]] = OrderedDict()
+_CACHE_SIZE = 4
+
+
 def effective_modules(modules: dict[str, Module], reference: RulesReference) -> EffectiveCatalogue:
-    """Every module of ``modules`` with the rules applied (same ids, same order)."""
+    """Every module of ``modules`` with the rules applied (same ids, same order).
+
+    The result is shared by the calls on the same module objects and reference (a plan, its
+    relaxations and alternatives, a cohort's members): treat it as read-only.
+    """
+    key = (id(reference), *(id(m) for m in modules.values()))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[1] is reference and all(a is b for a, b in zip(hit[0], modules.values())):
+        _CACHE.move_to_end(key)
+        return hit[2]
     awards = {i: (m.certification.code if m.certification else None) for i, m in modules.items()}
     out = EffectiveCatalogue({})
     for i, m in modules.items():
         out.modules[i], adds = effective_module(m, reference, awards)
         if adds:
             out.additions[i] = adds
+    _CACHE[key] = (list(modules.values()), reference, out)  # the objects are kept alive: their ids stay theirs
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
     return out
 
 

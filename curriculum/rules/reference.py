@@ -225,6 +225,11 @@ class RulesReference(_Strict):
         return self.is_class(code) or self.rule(code) is not None
 
     @cached_property
+    def competence_skills(self) -> frozenset[str]:
+        """Every skill id some competence accepts (to skip modules no rule concerns)."""
+        return frozenset(o.skill for comp in self.competences.values() for o in comp.any_of)
+
+    @cached_property
     def _closures(self) -> dict[str, frozenset[str]]:
         return {}
 
