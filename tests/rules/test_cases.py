@@ -15,7 +15,7 @@ import datetime as dt
 from curriculum.planner.check import path_violations
 from curriculum.planner.greedy import plan_greedy
 from curriculum.rules.reference import load_reference
-from tests.rules.conftest import ELECTRICIAN, MECHANIC, assert_no_pseudo_skills, learner, profile, step_index
+from tests.rules.conftest import ELECTRICIAN, MECHANIC, assert_no_pseudo_skills, learner, step_index
 
 REF = load_reference()
 
@@ -76,8 +76,10 @@ def test_b_electrical_habilitation_before_irve(shipped) -> None:
     applied = [r for r in path.rules_applied if r["requirement"] == "HAB-BT-EXEC"]
     assert applied and applied[0]["module_added"] == path.steps[hab].module_id
     assert "2017-26" in applied[0]["source"]
-    assert {"IRVE", path.steps[hab].certification} <= {c.code for c in path.certifications_at_end} | {
-        c.code for c in path.certifications_at_end if c.code.startswith("IRVE")} | {"IRVE"}
+    at_end = {c.code: c for c in path.certifications_at_end}
+    assert at_end[path.steps[hab].certification].via == path.steps[hab].module_id
+    assert at_end[path.steps[hab].certification].valid_until is not None  # 3-year habilitation: a renewal date
+    assert any(code.startswith("IRVE") for code in at_end)
 
 
 def test_b_a_held_habilitation_is_used_not_retaught(shipped) -> None:
@@ -140,7 +142,3 @@ def test_english_learner_gets_english_rule_notes(shipped) -> None:
     _, _, path = _plan(shipped, dict(MECHANIC, id="en", language="en"))
     vehicle = step_index(path, lambda s: _awards(shipped, s, "HAB-VL-ELEC") and s.certification != "B2TL")
     assert "requires HAB-VL-ELEC" in path.steps[vehicle].rationale
-
-
-def test_profile_helper_defaults() -> None:
-    assert profile()["start"] == "2027-01-04"
