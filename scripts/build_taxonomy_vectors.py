@@ -1,4 +1,5 @@
-"""Build ``curriculum/data/taxonomy_vectors.npz``: the shipped taxonomy's label vectors (issue #12).
+"""Build ``curriculum/data/taxonomy_vectors.npz`` (the shipped taxonomy's label vectors) and
+``curriculum/data/module_vectors.npz`` (the shipped modules' documents), issue #12.
 
 Run at development time after editing ``knowledge_base/taxonomy.yaml``:
 
@@ -21,10 +22,24 @@ sys.path.insert(0, str(ROOT))
 from curriculum.knowledge.taxonomy import load_taxonomy  # noqa: E402
 from curriculum.retrieval.embeddings import default_embeddings  # noqa: E402
 from curriculum.retrieval.records import _hash, skill_records  # noqa: E402
-from curriculum.retrieval.taxonomy_vectors import SHIPPED, write_vectors  # noqa: E402
+from curriculum.knowledge.catalogue import load_catalogue  # noqa: E402
+from curriculum.retrieval.records import module_record  # noqa: E402
+from curriculum.retrieval.taxonomy_vectors import SHIPPED, SHIPPED_MODULES, write_vectors  # noqa: E402
+
+
+def modules() -> None:
+    cat = load_catalogue(ROOT / "knowledge_base")
+    records = [module_record(m, lambda s: cat.skill_label(s, "en")) for m in cat.modules.values()]
+    vectors = default_embeddings().model.encode([r[1] for r in records])
+    write_vectors(SHIPPED_MODULES, [(rid, _hash(text, meta)) for rid, text, meta in records],
+                  vectors.astype(np.float16))
+    print(f"{len(records)} module vectors -> {SHIPPED_MODULES} ({SHIPPED_MODULES.stat().st_size / 1e3:.0f} kB)")
 
 
 def main() -> None:
+    if "--modules-only" in sys.argv:
+        return modules()
+    modules()
     taxonomy = load_taxonomy(ROOT / "knowledge_base" / "taxonomy.yaml")
     records = list(skill_records(taxonomy))
     started = time.perf_counter()

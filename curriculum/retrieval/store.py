@@ -340,9 +340,17 @@ class VectorIndex:
         return kept, todo, gone
 
     def _embed_into(self, col, todo: list[Record], progress: Progress | None, batch: int = 64) -> None:
+        """Embed and write ``todo``; records of the shipped catalogue whose text is unchanged take their
+        shipped vector (``curriculum/data/module_vectors.npz``) instead of being embedded again."""
+        from curriculum.retrieval.taxonomy_vectors import SHIPPED_MODULES, _read
+
+        shipped = _read(SHIPPED_MODULES)
         for i in range(0, len(todo), batch):
             chunk = todo[i:i + batch]
-            vectors = self.embeddings.embed_documents([c[1] for c in chunk])  # type: ignore[attr-defined]
+            known = [shipped.get((c[0], c[2].get("content_hash", ""))) for c in chunk]
+            fresh = [c[1] for c, k in zip(chunk, known) if k is None]
+            computed = iter(self.embeddings.embed_documents(fresh) if fresh else [])  # type: ignore[attr-defined]
+            vectors = [[float(x) for x in k] if k is not None else next(computed) for k in known]
             self._call(lambda: col.upsert(ids=[c[0] for c in chunk], embeddings=vectors,
                                           documents=[c[1] for c in chunk], metadatas=[c[2] for c in chunk]), "write")
             if progress:

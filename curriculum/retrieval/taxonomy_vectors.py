@@ -28,6 +28,9 @@ from curriculum.retrieval.records import _hash, skill_records
 from curriculum.settings import PACKAGE_ROOT
 
 SHIPPED = PACKAGE_ROOT / "data" / "taxonomy_vectors.npz"
+SHIPPED_MODULES = PACKAGE_ROOT / "data" / "module_vectors.npz"
+"""The shipped catalogue's module documents (see :func:`curriculum.retrieval.records.module_record`),
+keyed by module id and content hash: a first ``curriculum index`` embeds only what differs from them."""
 CACHE_NAME = "taxonomy_vectors.npz"
 Progress = Callable[[int, int], None]
 
