@@ -31,7 +31,8 @@ def path_to_markdown(path: LearningPath) -> str:
     lines = [f"# {h['title']} — {path.learner_id}", "",
              f"**{h['job']}**: {job.title}" + (f" (ROME {job.rome_code})" if job.rome_code else ""), "",
              path.summary, "",
-             f"**{h['total']}**: {path.total_hours:g} {h['hours']}, {path.total_cost_eur:,.2f} EUR — "
+             f"**{h['total']}**: {path.total_hours:g} {h['hours']}, {path.total_cost_eur:,.2f} EUR"
+             + _full(path.total_full_price_eur) + " — "
              + (h["feasible"] if path.feasible else h["infeasible"]), ""]
     if path.infeasibility:
         lines += ["```", *(f"{k}: {v}" for k, v in path.infeasibility.items()), "```", ""]
@@ -42,7 +43,7 @@ def path_to_markdown(path: LearningPath) -> str:
         lines += [h["cols"], "|---|---|---|---|---|---|---|---|"]
         for k, s in enumerate(path.steps, 1):
             lines.append(f"| {k} | {s.title} (`{s.module_id}`) | {s.modality.value} | {s.place or '—'} | "
-                         f"{s.start} → {s.end} | {s.hours:g} | {s.cost_eur:,.2f} | {s.certification or '—'} |")
+                         f"{s.start} → {s.end} | {s.hours:g} | {s.cost_eur:,.2f}{_full(s.full_price_eur)} | {s.certification or '—'} |")
         lines.append("")
         for k, s in enumerate(path.steps, 1):
             lines += [f"{k}. **{s.title}** — {s.rationale}" + (f" *({s.provider})*" if s.provider else "")]
@@ -69,3 +70,8 @@ def _rule_line(r: dict) -> str:
     target = r.get("for_module") or r.get("for_job") or r.get("reason") or ""
     return (f"- {r['rule']} ({r['kind']}): {r['requirement']} → `{r['module_added']}`"
             + (f" — {target}" if target else "") + f" *({r['source']})*")
+
+
+def _full(price: float | None) -> str:
+    """" (full price N EUR)" after what the learner pays, when a funded remainder applies."""
+    return f" (full price {price:,.2f} EUR)" if price else ""

@@ -21,7 +21,9 @@ class Step(BaseModel):
     module_id: str
     title: str
     hours: float
-    cost_eur: float
+    cost_eur: float = Field(description="what the learner pays, EUR: the funded remainder when the module states "
+                            "one (funding.remainder_eur), else its full price")
+    full_price_eur: float | None = Field(None, description="the module's full price (EUR) when it differs from cost_eur")
     modality: Modality
     start: dt.date
     end: dt.date
@@ -115,6 +117,7 @@ class LearningPath(BaseModel):
         "source, module_added, for_module | for_job | reason, in_catalogue_data}")
     total_hours: float
     total_cost_eur: float
+    total_full_price_eur: float | None = Field(None, description="sum of full prices (EUR) when some step is funded")
     hours_available: float
     feasible: bool
     already_qualified: bool = False

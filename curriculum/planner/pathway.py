@@ -22,7 +22,7 @@ from curriculum.errors import InputError
 from curriculum.generation import narrative
 from curriculum.geo import distance_km, postcode_mismatch, resolve_city
 from curriculum.knowledge.catalogue import Catalogue
-from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
+from curriculum.models import Job, LearnerProfile, LearningPath, Module, Step, TargetJobRef, UncoveredSkill
 from curriculum.planner.certifications import held_certifications
 from curriculum.planner.eligibility import Eligibility, assess
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
@@ -162,7 +162,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                             warnings=warnings, provenance=_provenance(started, binding))
 
     elig = {m.id: assess(m, learner, home) for m in catalogue.modules.values()}
-    usable = {i: binding.modules[i] for i, e in elig.items() if e.ok}
+    usable = {i: learner_priced(binding.modules[i]) for i, e in elig.items() if e.ok}
     held = binding.held_levels(mapped.held)
     uncovered: list[UncoveredSkill] = []
     to_cover: list[tuple[str, int]] = []
@@ -247,6 +247,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         warnings.append("outside your preferred modalities: " + ", ".join(non_pref))
     total_h = round(sum(s.hours for s in steps), 1)
     total_c = round(sum(s.cost_eur for s in steps), 2)
+    full_c = round(sum(s.full_price_eur or s.cost_eur for s in steps), 2)
     why = None
     if infeasibility:
         names = narrative.LIMIT_NAMES.get(lang, {})
@@ -261,6 +262,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     return LearningPath(**base, steps=steps, covered_skills=covered, uncovered_skills=uncovered, skipped_skills=skipped,
                         certifications_obtained=obtained, certifications_at_end=at_end, rules_applied=applied,
                         total_hours=total_h, total_cost_eur=total_c,
+                        total_full_price_eur=full_c if full_c != total_c else None,
                         feasible=infeasibility is None, infeasibility=infeasibility,
                         optimal=result.status in (OPTIMAL, INFEASIBLE),
                         summary=narrative.path_summary(lang, base["target_job"].title, len(steps), total_h, total_c,
@@ -303,6 +305,17 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
     return out
 
 
+def learner_price(m: Module) -> float:
+    """What the learner pays for ``m`` (EUR): the funded remainder it states, else its full price."""
+    return m.funding.remainder_eur if m.funding and m.funding.remainder_eur is not None else m.cost_eur
+
+
+def learner_priced(m: Module) -> Module:
+    """``m`` as the selection sees it: ``cost_eur`` is what the learner pays (budget and cost objective)."""
+    price = learner_price(m)
+    return m if price == m.cost_eur else m.model_copy(update={"cost_eur": price})
+
+
 def _steps(result: SelectionResult, binding: Binding, cat: Catalogue, learner: LearnerProfile,
            elig: dict[str, Eligibility], held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float],
            job_certs: list[str], usable_ids: set[str]) -> tuple[list[Step], dict[str, int], list[ScheduledStep], list[dict]]:
@@ -334,7 +347,8 @@ def _steps(result: SelectionResult, binding: Binding, cat: Catalogue, learner: L
         city = place.city if place else (item.session.place if item.session else None)
         km = round(distance_km(home, (place.lat, place.lon)), 1) if place else None
         steps.append(Step(
-            module_id=m.id, title=m.title, hours=m.duration_hours, cost_eur=m.cost_eur, modality=m.modality,
+            module_id=m.id, title=m.title, hours=m.duration_hours, cost_eur=learner_price(m), modality=m.modality,
+            full_price_eur=m.cost_eur if learner_price(m) != m.cost_eur else None,
             start=item.start, end=item.end, outcomes=public_outcomes(m),
             certification=cert, place=city, distance_km=km, provider=m.provider,
             session=({"start": str(item.session.start), "end": str(item.session.end), "place": item.session.place,
