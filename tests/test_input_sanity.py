@@ -119,18 +119,20 @@ def test_departement_of_postcodes():
 
 
 def test_every_prefecture_lies_in_its_region(session_data_dir):
-    """The hand-written département table agrees with GeoNames: each metropolitan prefecture is a place
-    of the département's region."""
+    """The hand-written département table agrees with the shipped places: each prefecture is a place of the
+    département's region, in a commune of that département."""
     places = french_places(str(session_data_dir))
-    wrong = [d for d in DEPARTEMENTS.values() if d.code not in OVERSEAS
-             and not any(c[3] == d.region for c in places.get(normalise_place_name(d.prefecture), []))]
+    wrong = [d for d in DEPARTEMENTS.values()
+             if not any(c[3] == d.region and c.departement == d.code
+                        for c in places.get(normalise_place_name(d.prefecture), []))]
     assert wrong == []
 
 
 @pytest.mark.parametrize("city, postcode, warned", [
     ("Marseille", "59500", True), ("Douai", "59500", False), ("Lens", "62300", False),
-    ("Brest", "35000", True),  # same region (Bretagne), 210 km from Rennes
-    ("Saint-Denis", "97400", True),  # the name resolves in Île-de-France, the postcode is La Réunion
+    ("Brest", "35000", True),  # same region (Bretagne), 170 km from the nearest commune of Ille-et-Vilaine
+    ("Saint-Denis", "97400", False),  # the homonym of La Réunion (the shipped places hold the overseas ones)
+    ("Fort-de-France", "97400", True),  # Martinique with a postcode of La Réunion
     ("Ajaccio", "20000", False), ("Bastia", "20200", False), ("Hendaye", "64700", False),
 ])
 def test_postcode_mismatch(session_data_dir, city, postcode, warned):
