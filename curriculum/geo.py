@@ -89,7 +89,7 @@ def coordinates_problem(lat: float | None, lon: float | None) -> str | None:
 
 def normalise_place_name(name: str) -> str:
     """Lower-case, accents removed, hyphens/apostrophes to spaces, 'st' → 'saint'."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = (name if name.isascii() else unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()).lower()
     for ch in "-'’.":
         text = text.replace(ch, " ")
     words = ["saint" if w == "st" else "sainte" if w == "ste" else w for w in text.split()]
@@ -171,36 +171,42 @@ class _Communes(NamedTuple):
     lon: list[float]
     radius: list[float]
     basin: list[str]
-    cells: dict[tuple[int, int], list[int]]
-    """Grid of :data:`_CELL_DEG` degrees → indices of the communes whose centroid lies in the cell."""
     by_departement: dict[str, list[int]]
     basin_names: dict[str, str]
-    europe_radius: list[float]
-    """[largest radius of the communes in :data:`EUROPE`] (km): bounds the search of :func:`basin_of`."""
+
+
+@lru_cache(maxsize=1)
+def _communes() -> _Communes:
+    data = _Communes([], [], [], [], [], {}, {})
+    for i, (insee, lat, lon, radius, basin) in enumerate(_rows(COMMUNES_FILE)):
+        data.insee.append(insee)
+        data.lat.append(float(lat))
+        data.lon.append(float(lon))
+        data.radius.append(float(radius))
+        data.basin.append(basin)
+        data.by_departement.setdefault(insee[:3] if insee[:2] in ("97", "98") else insee[:2], []).append(i)
+    with BASINS_FILE.open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        data.basin_names.update((code, name) for code, name in rows)
+    return data
 
 
 _CELL_DEG = 0.25
 
 
 @lru_cache(maxsize=1)
-def _communes() -> _Communes:
-    data = _Communes([], [], [], [], [], {}, {}, {}, [0.0])
-    for i, (insee, lat, lon, radius, basin) in enumerate(_rows(COMMUNES_FILE)):
-        la, lo = float(lat), float(lon)
-        data.insee.append(insee)
-        data.lat.append(la)
-        data.lon.append(lo)
-        data.radius.append(float(radius))
-        data.basin.append(basin)
-        data.cells.setdefault((math.floor(la / _CELL_DEG), math.floor(lo / _CELL_DEG)), []).append(i)
-        data.by_departement.setdefault(_departement_of_insee(insee), []).append(i)
-        if (la, lo) in EUROPE:
-            data.europe_radius[0] = max(data.europe_radius[0], float(radius))
-    with BASINS_FILE.open(encoding="utf-8", newline="") as fh:
-        rows = csv.reader(fh)
-        next(rows)
-        data.basin_names.update((code, name) for code, name in rows)
-    return data
+def _grid() -> tuple[dict[tuple[int, int], list[int]], float]:
+    """Cells of :data:`_CELL_DEG` degrees → indices of the communes whose centroid lies there; and the largest
+    radius (km) of the communes in :data:`EUROPE`, which bounds the search of :func:`basin_of`."""
+    data = _communes()
+    cells: dict[tuple[int, int], list[int]] = {}
+    europe_radius = 0.0
+    for i, (lat, lon) in enumerate(zip(data.lat, data.lon)):
+        cells.setdefault((math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG)), []).append(i)
+        if (lat, lon) in EUROPE:
+            europe_radius = max(europe_radius, data.radius[i])
+    return cells, europe_radius
 
 
 def _departement_of_insee(insee: str) -> str:
@@ -217,11 +223,12 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _near(lat: float, lon: float, km: float) -> Iterator[tuple[int, float]]:
     """(index, km) of the communes whose centroid lies within ``km`` of (lat, lon)."""
     data = _communes()
+    cells = _grid()[0]
     dlat = km / 111.0
     dlon = km / (111.0 * max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01))
     for i in range(math.floor((lat - dlat) / _CELL_DEG), math.floor((lat + dlat) / _CELL_DEG) + 1):
         for j in range(math.floor((lon - dlon) / _CELL_DEG), math.floor((lon + dlon) / _CELL_DEG) + 1):
-            for k in data.cells.get((i, j), ()):
+            for k in cells.get((i, j), ()):
                 d = _km(lat, lon, data.lat[k], data.lon[k])
                 if d <= km:
                     yield k, d
@@ -259,7 +266,7 @@ def basin_of(lat: float, lon: float) -> CommuneInfo | None:
             score = km / data.radius[k]
             if best is None or score < best[0]:
                 best = (score, k)
-        if best is not None and best[0] * data.europe_radius[0] <= reach:
+        if best is not None and best[0] * _grid()[1] <= reach:
             break
     if best is None or best[0] > COMMUNE_REACH:
         return None
