@@ -110,7 +110,8 @@ BROKEN = {
 
 
 def _hundred(tmp_path: Path) -> Path:
-    """95 valid modules (the 78 shipped + 17 renamed copies) and 5 broken in different ways."""
+    """At least 95 valid modules (the shipped ones, plus renamed copies if fewer than 95 ship) and 5 broken
+    in different ways, each a variant of ev-habilitation-b1vl.md."""
     kb = tmp_path / "kb100"
     kb.mkdir()
     shutil.copytree(KB_DIR / "jobs", kb / "jobs")
@@ -122,8 +123,11 @@ def _hundred(tmp_path: Path) -> Path:
         (kb / "modules" / f"{src.stem}-copy.md").write_text(text, encoding="utf-8")
     base = (KB_DIR / "modules" / "ev-habilitation-b1vl.md").read_text(encoding="utf-8")
 
+    def renamed(new_id: str) -> str:
+        return base.replace("id: ev-habilitation-b1vl\n", f"id: {new_id}\n", 1)
+
     def variant(new_id: str, old: str, new: str) -> str:
-        text = base.replace("id: ev-habilitation-b1vl\n", f"id: {new_id}\n", 1)
+        text = renamed(new_id)
         assert old in text
         return text.replace(old, new, 1)
     texts = {
@@ -132,13 +136,52 @@ def _hundred(tmp_path: Path) -> Path:
         "broken-negative-cost": variant("broken-negative-cost", "cost_eur: ", "cost_eur: -"),
         "broken-unknown-skill": variant("broken-unknown-skill", "outcomes:\n- {skill: 'http://data.europa.eu/esco/skill/",
                                         "outcomes:\n- {skill: 'http://data.europa.eu/esco/skill/ffffffff-"),
-        "broken-dangling-prereq": variant("broken-dangling-prereq", "outcomes:\n",
-                                          "prerequisites:\n  modules: [no-such-module]\noutcomes:\n"),
+        "broken-dangling-prereq": _dangling_prereq(renamed("broken-dangling-prereq")),
     }
     for name, text in texts.items():
         (kb / "modules" / f"{name}.md").write_text(text, encoding="utf-8")
     assert len(list((kb / "modules").glob("*.md"))) == max(95, len(shipped)) + 5
     return kb
+
+
+def _dangling_prereq(text: str) -> str:
+    """``text`` (a module file) requiring the module ``no-such-module``, on a line of its own, whether or not
+    its front matter already has a ``prerequisites:`` block (a second block would be a duplicate key)."""
+    front, sep, body = text.partition("\n---\n")
+    lines = front.split("\n")
+    if "prerequisites:" not in lines:
+        i = lines.index("outcomes:")
+        lines[i:i] = ["prerequisites:", "  modules: [no-such-module]"]
+    else:
+        start = lines.index("prerequisites:") + 1
+        end = next((j for j in range(start, len(lines)) if not lines[j].startswith(" ")), len(lines))
+        old = next((j for j in range(start, end) if lines[j].startswith("  modules:")), None)
+        if old is not None:  # replace the list (a flow list on one line, or a block list below it)
+            stop = next((j for j in range(old + 1, end) if not lines[j].startswith(("  - ", "    "))), end)
+            del lines[old:stop]
+        lines.insert(start, "  modules: [no-such-module]")
+    out = "\n".join(lines) + sep + body
+    assert out.count("no-such-module") == 1 and out.count("\nprerequisites:") == 1
+    return out
+
+
+def test_dangling_prereq_variant_is_robust() -> None:
+    """The broken-dangling-prereq fixture keeps one prerequisites block, with or without one to begin with."""
+    import yaml
+
+    def front(text: str) -> dict:
+        return yaml.safe_load(text.split("---\n")[1])
+    without = "---\nid: x\nprovider: p\noutcomes:\n- {skill: s, level: 2}\n---\nbody\n"
+    with_skills = "---\nid: x\nprerequisites:\n  skills:\n  - {skill: s, level: 1}\noutcomes: []\n---\nbody\n"
+    with_modules = ("---\nid: x\nprerequisites:\n  modules:\n  - a\n  - b\n  certifications: [B1VL]\n"
+                    "outcomes: []\n---\nbody\n")
+    assert front(_dangling_prereq(without))["prerequisites"] == {"modules": ["no-such-module"]}
+    assert front(_dangling_prereq(with_skills))["prerequisites"] == {"modules": ["no-such-module"],
+                                                                     "skills": [{"skill": "s", "level": 1}]}
+    assert front(_dangling_prereq(with_modules))["prerequisites"] == {"modules": ["no-such-module"],
+                                                                      "certifications": ["B1VL"]}
+    shipped = (KB_DIR / "modules" / "ev-habilitation-b1vl.md").read_text(encoding="utf-8")
+    assert front(_dangling_prereq(shipped))["prerequisites"]["modules"] == ["no-such-module"]
 
 
 def test_hundred_modules_five_broken(tmp_path: Path) -> None:
