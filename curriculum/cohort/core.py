@@ -29,6 +29,7 @@ from curriculum.geo import distance_km
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import LearnerProfile, LearningPath, Modality, Module, Session
 from curriculum.planner.eligibility import assess
+from curriculum.planner.schedule import self_paced_days
 
 DAY = dt.timedelta(days=1)
 Dates = list[tuple[dt.date, dt.date, Session | None]]
@@ -54,8 +55,11 @@ class MemberState:
 
     def dates(self, cat: Catalogue, groups: dict[str, GroupSession] | None = None,
               ledger: dict[tuple, int] | None = None) -> tuple[Dates, int]:
-        """Dates of each step (group steps fixed) and the number of overlaps; ``ledger`` counts
-        catalogue seats left per (module, start, place) and is decremented when given."""
+        """Dates of each step (group steps fixed) and the number of overlaps (a group session starting
+        before the previous step ends); ``ledger`` counts catalogue seats left per (module, start, place)
+        and is decremented when given. Steps follow one another as in the individual planner
+        (:func:`~curriculum.planner.schedule.schedule`): a module takes its first session (with seats
+        left, under ``ledger``) starting after the previous step, else self-paced dates from the hours."""
         groups = self.groups if groups is None else groups
         cursor, out, conflicts = self.profile.start, [], 0
         for step in self.path.steps:
@@ -66,23 +70,37 @@ class MemberState:
                 cursor = max(cursor, g.end + DAY)
                 continue
             module = cat.modules[step.module_id]
-            sessions = self.sessions(module)
-            if ledger is not None:
-                sessions = tuple(s for s in sessions if ledger.get((module.id, s.start, s.place), s.seats) > 0) or sessions
-            if sessions:
-                later = [s for s in sessions if s.start >= cursor]
-                chosen = later[0] if later else sessions[-1]
-                conflicts += not later
+            later = [s for s in self.sessions(module) if s.start >= cursor
+                     and (ledger is None or ledger.get((module.id, s.start, s.place), s.seats) > 0)]
+            if later:
+                chosen = later[0]
                 if ledger is not None:
                     key = (module.id, chosen.start, chosen.place)
                     ledger[key] = ledger.get(key, chosen.seats) - 1
                 out.append((chosen.start, chosen.end, chosen))
                 cursor = max(cursor, chosen.end + DAY)
-            else:
-                days = max(1, math.ceil(step.hours / self.profile.hours_per_week * 7))
+            else:  # rolling admission, or no session (with seats) left after the previous step
+                days = self_paced_days(step.hours, self.profile.hours_per_week)
                 out.append((cursor, cursor + dt.timedelta(days=days - 1), None))
                 cursor += dt.timedelta(days=days)
         return out, conflicts
+
+    def book(self, cat: Catalogue, ledger: dict[tuple, int]) -> tuple[Dates, bool]:
+        """Final dates with catalogue seats booked in ``ledger``: (dates, over_booked). Group sessions
+        were formed on the seat-free dates (:meth:`dates` without ledger, overlap-free by
+        :func:`_fits`); when seats taken by other members would push a step into a group session,
+        those dates are kept and their sessions booked beyond their seats (``over_booked``)."""
+        trial = dict(ledger)
+        dates, conflicts = self.dates(cat, ledger=trial)
+        if not conflicts:
+            ledger.update(trial)
+            return dates, False
+        dates, _ = self.dates(cat)
+        for step, (_, _, session) in zip(self.path.steps, dates):
+            if session is not None:
+                key = (step.module_id, session.start, session.place)
+                ledger[key] = ledger.get(key, session.seats) - 1
+        return dates, True
 
     def ready(self, cat: Catalogue, module_id: str, not_before: dt.date | None) -> dt.date:
         """Earliest start (date) of ``module_id``: the day after the previous step ends."""

@@ -12,12 +12,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from curriculum.cohort.core import DAY, MemberState, core_modules, form_groups
+from curriculum.cohort.core import DAY, Dates, MemberState, core_modules, form_groups
 from curriculum.cohort.models import (CohortMember, CohortProgramme, GroupSession, MemberPlan, ProgrammeSettings,
                                       RowError, Unreachable)
 from curriculum.cohort.totals import compute_totals
 from curriculum.errors import InputError
-from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import LearningPath
 from curriculum.planner.check import path_violations
 from curriculum.planner.pathway import learner_home, resolve_job
@@ -114,9 +113,17 @@ def plan_cohort(workspace: Workspace, members: Iterable[CohortMember], settings:
     for mid in core:
         people = [st for st in states if mid not in st.groups and any(s.module_id == mid for s in st.path.steps)]
         sessions += form_groups(cat.modules[mid], people, cat, settings, len(sessions) + 1, not_before, busy)
+    # catalogue seats: members bound to group dates book first (their steps between groups have the
+    # least room to move), then the others, in file order
     ledger: dict[tuple, int] = {}
+    booked: dict[str, Dates] = {}
+    for st in sorted(states, key=lambda st: not st.groups):
+        booked[st.learner_id], over = st.book(cat, ledger)
+        if over:
+            warnings.append(f"{st.learner_id}: catalogue session(s) booked beyond their seats to keep the group "
+                            "session dates")
     member_by_id = {m.learner_id: m for m in members}
-    plans = [_finalise(st, cat, settings, ledger, member_by_id[st.learner_id]) for st in states]
+    plans = [_finalise(st, booked[st.learner_id], settings, member_by_id[st.learner_id]) for st in states]
     unreachable = [Unreachable(learner_id=p.learner_id, company=p.company, reasons=_reasons(p.plan))
                    for p in plans if not p.plan.feasible]
     violations = 0
@@ -136,10 +143,8 @@ def plan_cohort(workspace: Workspace, members: Iterable[CohortMember], settings:
         generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
 
-def _finalise(st: MemberState, cat: Catalogue, settings: ProgrammeSettings, ledger: dict[tuple, int],
-              m: CohortMember) -> MemberPlan:
-    """The member's path with group dates, places and per-head costs; catalogue seats booked in order."""
-    dates, _ = st.dates(cat, ledger=ledger)
+def _finalise(st: MemberState, dates: Dates, settings: ProgrammeSettings, m: CohortMember) -> MemberPlan:
+    """The member's path with group dates, places and per-head costs; ``dates`` from :meth:`MemberState.book`."""
     steps = []
     for step, (start, end, session) in zip(st.path.steps, dates):
         g = st.groups.get(step.module_id)
