@@ -50,6 +50,10 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
         hint when the value fell into a YAML type trap (``postcode: 01000``, ``language: no``).
     """
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # a linear scan: aliases can blow up later
+            if isinstance(event, yaml.AliasEvent):
+                raise InputError("YAML aliases (*name) are not allowed in a learner profile; write the values out",
+                                 file=file, line=event.start_mark.line + 1 if event.start_mark else None)
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {getattr(exc, 'problem', exc)}", file=file,
@@ -60,8 +64,12 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
     try:
         return LearnerProfile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [p for p in err["loc"]]
+        errors = exc.errors()
+        first = errors[0]
+        if first["loc"] and first["loc"][-1] == "str":  # a `str | model` union: the model's error says more
+            first = max(errors, key=lambda e: (e["loc"][:2] == first["loc"][:2], len(e["loc"])))
+        err = first
+        loc = [p for p in err["loc"] if p not in ("str", "HeldCertification")]
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = "required field is missing"

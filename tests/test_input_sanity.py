@@ -267,3 +267,30 @@ def test_yaml_traps_get_a_hint(tmp_path, swap, field, words):
 def test_a_plain_five_digit_postcode_is_read_as_text():
     assert parse_learner(_profile(location="location: {city: Douai, postcode: 59500}")).location.postcode == "59500"
     assert parse_learner(_profile(location="location: {city: Charleville-Mézières, postcode: 08000}")).location.postcode == "08000"
+
+
+def test_yaml_alias_bomb_future_certificate_and_fake_xlsx_are_clear_input_errors(tmp_path):
+    """Found by a fresh-user review (#9): an alias bomb hung `plan`, a certification dated 2030 counted as
+    valid, a CSV renamed .xlsx gave a traceback."""
+    from typer.testing import CliRunner
+
+    from curriculum.cli import app
+
+    runner = CliRunner()
+    bomb = tmp_path / "bomb.yaml"
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]"
+                                                        for i in range(1, 10)]
+    bomb.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--learner", str(bomb)])
+    assert result.exit_code == 2 and "aliases" in result.output
+    base = (REPO_ROOT / "examples" / "mechanic-douai-to-ev-battery.yaml").read_text(encoding="utf-8")
+    future = tmp_path / "future.yaml"
+    future.write_text(base.replace("certifications: []", "certifications: [{code: B2TL, obtained: 2999-01-01}]"),
+                      encoding="utf-8")
+    assert "certifications: []" in base
+    result = runner.invoke(app, ["plan", "--learner", str(future)])
+    assert result.exit_code == 2 and "in the future" in result.output and "certifications.0" in result.output
+    fake = tmp_path / "cohort.xlsx"
+    fake.write_text("id,city\nE1,Douai\n", encoding="utf-8")
+    result = runner.invoke(app, ["cohort", "--cohort", str(fake)])
+    assert result.exit_code == 2 and "XLSX" in result.output and "Traceback" not in result.output

@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -140,8 +141,9 @@ def read_cohort(path: Path | str, catalogue: Catalogue, *, cache_dir: str | None
         header, rows = _rows_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _rows_csv(path)
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, csv.Error) as exc:  # zip/xml errors are ValueError/KeyError
-        raise InputError(f"cannot read cohort file: {exc}", file=str(path)) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, csv.Error, zipfile.BadZipFile) as exc:  # zip/xml errors
+        kind = "an XLSX workbook" if path.suffix.lower() in (".xlsx", ".xlsm") else "a CSV file"
+        raise InputError(f"cannot read cohort file as {kind}: {exc}", file=str(path)) from None
     keys = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     required = ["id", "hours_per_week"] + ([] if default_job else ["target_job"])
     for col in required:

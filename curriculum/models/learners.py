@@ -134,6 +134,13 @@ class HeldCertification(BaseModel):
     code: str = Field(min_length=1)
     obtained: dt.date | None = None
 
+    @field_validator("obtained")
+    @classmethod
+    def _not_future(cls, obtained: dt.date | None) -> dt.date | None:
+        if obtained is not None and obtained > dt.date.today():
+            raise ValueError(f"obtained {obtained} is in the future: give the date the certification was obtained")
+        return obtained
+
 
 class LearnerProfile(BaseModel):
     """A learner asking for a pathway.
