@@ -32,7 +32,7 @@ def path_to_markdown(path: LearningPath) -> str:
              f"**{h['job']}**: {job.title}" + (f" (ROME {job.rome_code})" if job.rome_code else ""), "",
              path.summary, "",
              f"**{h['total']}**: {path.total_hours:g} {h['hours']}, {path.total_cost_eur:,.2f} EUR"
-             + _full(path.total_full_price_eur) + " — "
+             + _full(path.total_full_price_eur, path.language) + " — "
              + (h["feasible"] if path.feasible else h["infeasible"]), ""]
     if path.infeasibility:
         lines += ["```", *(f"{k}: {v}" for k, v in path.infeasibility.items()), "```", ""]
@@ -43,7 +43,7 @@ def path_to_markdown(path: LearningPath) -> str:
         lines += [h["cols"], "|---|---|---|---|---|---|---|---|"]
         for k, s in enumerate(path.steps, 1):
             lines.append(f"| {k} | {s.title} (`{s.module_id}`) | {s.modality.value} | {s.place or '—'} | "
-                         f"{s.start} → {s.end} | {s.hours:g} | {s.cost_eur:,.2f}{_full(s.full_price_eur)} | {s.certification or '—'} |")
+                         f"{s.start} → {s.end} | {s.hours:g} | {s.cost_eur:,.2f}{_full(s.full_price_eur, path.language)} | {s.certification or '—'} |")
         lines.append("")
         for k, s in enumerate(path.steps, 1):
             lines += [f"{k}. **{s.title}** — {s.rationale}" + (f" *({s.provider})*" if s.provider else "")]
@@ -72,6 +72,7 @@ def _rule_line(r: dict) -> str:
             + (f" — {target}" if target else "") + f" *({r['source']})*")
 
 
-def _full(price: float | None) -> str:
+def _full(price: float | None, language: str = "en") -> str:
     """" (full price N EUR)" after what the learner pays, when a funded remainder applies."""
-    return f" (full price {price:,.2f} EUR)" if price else ""
+    words = "prix plein" if language == "fr" else "full price"
+    return f" ({words} {price:,.2f} EUR)" if price else ""
