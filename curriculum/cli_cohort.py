@@ -65,7 +65,11 @@ def cohort(cohort: Annotated[Path, typer.Option("--cohort", "-c", help="cohort C
     from curriculum.services import Workspace
     from curriculum.settings import Settings
 
+    from curriculum.outputs import check_output
+
     try:
+        if out is not None:
+            check_output(out, (cohort, settings))  # before planning and before --save
         ws = Workspace.open(Settings.from_env())
         prog_settings = load_programme_settings(settings) if settings else _default_settings()
         members, errors = read_cohort(cohort, ws.catalogue, cache_dir=str(ws.settings.data_dir),

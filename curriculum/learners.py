@@ -58,6 +58,8 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {getattr(exc, 'problem', exc)}", file=file,
                          line=yaml_error_line(exc)) from None
+    except ValueError as exc:  # YAML's date constructor: 2027-02-30
+        raise InputError(f"invalid value: {exc} (dates are YYYY-MM-DD and must exist)", file=file) from None
     if not isinstance(data, dict):
         raise InputError("a learner profile must be a YAML mapping (key: value)", file=file)
     check_string_fields(text, data, TEXT_FIELDS, file=file)
@@ -84,11 +86,18 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
                          line=line_of(text, loc)) from None
 
 
+MAX_PROFILE_BYTES = 200_000
+
+
 def load_learner(path: Path | str) -> LearnerProfile:
     """Read and validate a learner profile file. Raises :class:`InputError`."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:  # bounded: /dev/zero or a huge file must not fill the memory
+            raw = fh.read(MAX_PROFILE_BYTES + 1)
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise InputError(f"a learner profile is at most {MAX_PROFILE_BYTES // 1000} kB", file=str(path))
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:

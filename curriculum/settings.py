@@ -37,6 +37,17 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _number(name: str, default: str, kind=float):
+    """``CURRICULUM_<name>`` as a number; a bad value is an input error naming the variable."""
+    raw = _env(name, default) or default
+    try:
+        return kind(raw)
+    except ValueError:
+        from curriculum.errors import InputError
+
+        raise InputError(f"{ENV_PREFIX}{name}={raw!r} is not a number", field=ENV_PREFIX + name) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration. Build with :meth:`from_env`."""
@@ -62,14 +73,14 @@ class Settings:
             data_dir=Path(_env("DATA_DIR") or platformdirs.user_data_dir("curriculum")),
             kb_dir=Path(_env("KB_DIR") or REPO_ROOT / "knowledge_base"),
             chroma_host=_env("CHROMA_HOST"),
-            chroma_port=int(_env("CHROMA_PORT", "8000") or 8000),
+            chroma_port=_number("CHROMA_PORT", "8000", int),
             llm_base_url=_env("LLM_BASE_URL"),
             llm_model=_env("LLM_MODEL"),
             llm_api_key=_env("LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or None,
-            llm_timeout_s=float(_env("LLM_TIMEOUT", "30") or 30),
-            prompt_token_budget=int(_env("PROMPT_TOKEN_BUDGET", "6000") or 6000),
-            store_timeout_s=float(_env("STORE_TIMEOUT", "60") or 60),
-            index_wait_s=float(_env("INDEX_WAIT", "300") or 300),
+            llm_timeout_s=_number("LLM_TIMEOUT", "30"),
+            prompt_token_budget=_number("PROMPT_TOKEN_BUDGET", "6000", int),
+            store_timeout_s=_number("STORE_TIMEOUT", "60"),
+            index_wait_s=_number("INDEX_WAIT", "300"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("data_dir", "kb_dir", "prompts_dir"):

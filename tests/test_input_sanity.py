@@ -294,3 +294,32 @@ def test_yaml_alias_bomb_future_certificate_and_fake_xlsx_are_clear_input_errors
     fake.write_text("id,city\nE1,Douai\n", encoding="utf-8")
     result = runner.invoke(app, ["cohort", "--cohort", str(fake)])
     assert result.exit_code == 2 and "XLSX" in result.output and "Traceback" not in result.output
+
+
+def test_impossible_dates_endless_files_bad_settings_and_a_garbled_index_pointer(tmp_path, monkeypatch):
+    """Found by a fresh-user review (#9): 2027-02-30 and /dev/zero crashed or filled the memory,
+    CURRICULUM_STORE_TIMEOUT=abc gave a traceback, a binary index pointer defeated `index --rebuild`."""
+    from typer.testing import CliRunner
+
+    from curriculum.cli import app
+    from curriculum.retrieval.generations import Generations
+    from curriculum.errors import RetrievalError
+
+    runner = CliRunner()
+    bad_day = tmp_path / "bad.yaml"
+    bad_day.write_text(EXAMPLE.replace("start: 2027-01-04", "start: 2027-02-30"), encoding="utf-8")
+    assert "start: 2027-01-04" in EXAMPLE
+    result = runner.invoke(app, ["plan", "--learner", str(bad_day)])
+    assert result.exit_code == 2 and "day is out of range" in result.output
+    result = runner.invoke(app, ["plan", "--learner", "/dev/zero"])
+    assert result.exit_code == 2 and "at most" in result.output
+    good = tmp_path / "good.yaml"
+    good.write_text(EXAMPLE, encoding="utf-8")
+    monkeypatch.setenv("CURRICULUM_STORE_TIMEOUT", "abc")
+    result = runner.invoke(app, ["plan", "--learner", str(good)])
+    assert result.exit_code == 2 and "CURRICULUM_STORE_TIMEOUT" in result.output
+    gens = Generations(tmp_path / "index", "modules")
+    gens.dir.mkdir(parents=True)
+    (gens.dir / "CURRENT").write_bytes(bytes(range(128, 200)))
+    with pytest.raises(RetrievalError, match="--rebuild"):
+        gens.current()

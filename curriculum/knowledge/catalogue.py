@@ -100,8 +100,8 @@ def _load_module(path: Path, cache=None) -> tuple[Module | None, list[KnowledgeB
     try:
         parse = lambda t: yaml.load(t, Loader=_Loader)  # noqa: E731,S506 - a safe loader (libyaml when available)
         metadata = cache.parse(path, front, parse, "front") if cache is not None else parse(front)
-    except yaml.YAMLError as exc:
-        return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: YAML dates that do not exist (2027-02-30)
+        return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=str(path),
                                          line=yaml_error_line(exc, offset=0))]
     if not isinstance(metadata, dict) or not metadata:
         return None, [KnowledgeBaseError("front matter is empty or not a mapping", file=str(path), line=1)]
@@ -120,8 +120,8 @@ def _load_job(path: Path, cache=None) -> tuple[Job | None, list[KnowledgeBaseErr
         text = path.read_text(encoding="utf-8")
         parse = lambda t: yaml.load(t, Loader=_Loader)  # noqa: E731,S506 - a safe loader (libyaml when available)
         data = cache.parse(path, text, parse) if cache is not None else parse(text)
-    except yaml.YAMLError as exc:
-        return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: YAML dates that do not exist (2027-02-30)
+        return None, [KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=str(path),
                                          line=yaml_error_line(exc))]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [KnowledgeBaseError(f"cannot read file: {exc}", file=str(path))]

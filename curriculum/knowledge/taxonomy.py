@@ -46,7 +46,7 @@ def _read_document(path: Path, cache=None) -> dict[str, Any]:
     try:
         parse = lambda t: yaml.load(t, Loader=_Loader)  # noqa: E731,S506 - safe loader
         data = cache.parse(path, text, parse) if cache is not None else parse(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: YAML dates that do not exist (2027-02-30)
         mark = getattr(exc, "problem_mark", None)
         raise KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=str(path),
                                  line=mark.line + 1 if mark else None) from exc

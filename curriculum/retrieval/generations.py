@@ -78,6 +78,9 @@ class Generations:
             name = (self.dir / "CURRENT").read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError:
+            raise RetrievalError(f"the index pointer {self.dir / 'CURRENT'} is damaged; run `curriculum index "
+                                 "--rebuild`") from None
         except OSError as exc:
             raise RetrievalError(f"cannot read {self.dir / 'CURRENT'}: {exc.strerror}") from exc
         gen = self.dir / name
