@@ -38,7 +38,8 @@ CHILD = textwrap.dedent("""
         print(json.dumps({"added": r.added, "unchanged": r.unchanged}))
     elif action == "slow-write":  # embeds one module at a time, so it can be killed half-way
         ws.index._embed_into.__func__.__defaults__ = (1,)
-        ws.index.sync_modules(mods, labels, rebuild=True)
+        revised = {i: m.model_copy(update={"summary": m.summary + " Revised."}) for i, m in mods.items()}
+        ws.index.sync_modules(revised, labels, rebuild=True)  # revised texts: no shipped vector to reuse
     else:  # read in a loop for n seconds; every answer is a count
         seen, end = [], time.time() + n
         while time.time() < end:
