@@ -14,6 +14,13 @@ Ranges: 7–140 h per module, 15–40 EUR/h, modalities in person / blended / on
 places among 42 real French cities, some sessions in 2027 (with 0–12 seats left); learners start on
 2027-01-04 with a deadline 2–12 months later, 4–35 h/week, budget 0 (funded) or 1,000–10,000 EUR,
 radius 20–150 km.
+
+* :func:`make_dense_catalogue` — the shape of real course graphs (e.g. ESCO-tagged MOOC catalogues),
+  which the tiered generator hides: few skills for many modules (≈ 25 teachers per skill), a pool of
+  *transversal* skills (maths, communication, digital literacy…) that most modules require and
+  hundreds teach, chains of levels (a module teaching a skill at level L often requires it at
+  L−1), prerequisite cycles between skills, 10 % of modules in English. Every transitively
+  relevant module set is large, so a model with pairwise prerequisite links grows with its square.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from pathlib import Path
 
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, Modality, Module, TaxonomySkill
@@ -132,15 +140,17 @@ def make_modules(n_modules: int, n_skills: int, seed: int, cities: list | None =
     return modules
 
 
-def make_jobs(n_jobs: int, n_skills: int, modules: dict[str, Module], seed: int) -> dict[str, Job]:
-    """Jobs requiring 2–8 skills of the pool (≈75 % essential), ≈30 % with a mandatory certification
-    that some module awards."""
+def make_jobs(n_jobs: int, n_skills: int, modules: dict[str, Module], seed: int,
+              levels: tuple[int, ...] = (1, 2, 2, 3), first_skill: int = 0) -> dict[str, Job]:
+    """Jobs requiring 2–8 skills among ``first_skill`` … ``n_skills``−1 at ``levels`` (≈75 % essential),
+    ≈30 % with a mandatory certification that some module awards."""
     rng = random.Random(seed + 7919)
     awarded = sorted({m.certification.code for m in modules.values() if m.certification})
     jobs = {}
     for j in range(n_jobs):
-        skills = rng.sample(range(n_skills), min(n_skills, rng.randint(2, 8)))
-        reqs = [{"skill": skill_uri(s), "level": rng.choice([1, 2, 2, 3]), "essential": rng.random() < 0.75}
+        pool = range(first_skill, n_skills)
+        skills = rng.sample(pool, min(len(pool), rng.randint(2, 8)))
+        reqs = [{"skill": skill_uri(s), "level": rng.choice(levels), "essential": rng.random() < 0.75}
                 for s in skills]
         reqs[0]["essential"] = True
         certs = [rng.choice(awarded)] if awarded and rng.random() < 0.3 else []
@@ -155,6 +165,114 @@ def make_catalogue(n_modules: int, n_skills: int, seed: int, n_jobs: int = 10,
     modules = make_modules(n_modules, n_skills, seed, cities)
     return Catalogue(modules=modules, jobs=make_jobs(n_jobs, n_skills, modules, seed),
                      taxonomy=make_taxonomy(n_skills))
+
+
+def dense_skill_counts(n_modules: int, n_skills: int | None = None) -> tuple[int, int]:
+    """(skills, transversal skills) of a dense catalogue: one skill per 12 modules by default (at
+    least 40), a tenth of them (at least 8) transversal."""
+    n_skills = n_skills or max(40, n_modules // 12)
+    return n_skills, max(8, n_skills // 10)
+
+
+def make_dense_modules(n_modules: int, seed: int, n_skills: int | None = None, cities: list | None = None,
+                       cert_share: float = 0.06, session_share: float = 0.35) -> dict[str, Module]:
+    """``n_modules`` validated modules of a dense catalogue (see the module docstring).
+
+    Skills ``0 … T−1`` are transversal (``T`` from :func:`dense_skill_counts`); the others are split
+    into domains of 20. A module teaches 1–4 skills of one domain at levels around a base level 1–4
+    (35 % also teach a transversal skill at level 1–3). Prerequisites: 15 % of modules have none
+    (entry modules); otherwise each outcome at level L ≥ 2 requires its skill at L−1 with probability
+    0.6, 75 % of modules require 1–2 transversal skills at level 1–2, 30 % a skill of their domain at
+    level 1–2, 2 % an earlier module of their domain.
+    """
+    rng = random.Random(seed)
+    cities = cities or CITIES
+    n_skills, n_common = dense_skill_counts(n_modules, n_skills)
+    specific = list(range(n_common, n_skills))
+    domains = [specific[i:i + 20] for i in range(0, len(specific), 20)]
+    modules: dict[str, Module] = {}
+    by_domain: dict[int, list[str]] = {}
+    for k in range(n_modules):
+        mid = f"dense-{seed % 100000}-{k:05d}"
+        d = rng.randrange(len(domains))
+        base = rng.choice([1, 1, 2, 2, 3, 3, 4])
+        outs = {s: max(1, min(4, base + rng.choice([-1, 0, 0, 1])))
+                for s in rng.sample(domains[d], min(len(domains[d]), rng.choice([1, 1, 2, 2, 3, 4])))}
+        if rng.random() < 0.35:
+            outs[rng.randrange(n_common)] = rng.choice([1, 2, 2, 3])
+        pre: dict[int, int] = {}
+        pre_mods: list[str] = []
+        if rng.random() >= 0.15:
+            for s, lvl in outs.items():
+                if lvl >= 2 and rng.random() < 0.6:
+                    pre[s] = lvl - 1
+            if rng.random() < 0.75:
+                for s in rng.sample(range(n_common), rng.choice([1, 1, 2])):
+                    pre.setdefault(s, rng.choice([1, 1, 2]))
+            if rng.random() < 0.3:
+                s = rng.choice(domains[d])
+                if s not in outs:
+                    pre.setdefault(s, rng.choice([1, 2]))
+            if by_domain.get(d) and rng.random() < 0.02:
+                pre_mods.append(rng.choice(by_domain[d]))
+        modality = rng.choices(MODALITIES, MODALITY_WEIGHTS)[0]
+        hours = _hours(rng)
+        places = [_place(c) for c in rng.sample(cities, min(len(cities), rng.randint(1, 4)))] \
+            if modality.needs_travel else []
+        sessions = _sessions(rng, hours, places) if (modality.needs_travel or modality is Modality.ONLINE) \
+            and rng.random() < session_share else []
+        cert = rng.choice(CERT_CODES) if rng.random() < cert_share else None
+        modules[mid] = Module.model_validate(dict(
+            id=mid, title=f"Dense module {k}", domain=f"domain-{d}", duration_hours=hours,
+            language="en" if rng.random() < 0.1 else "fr",
+            cost_eur=round(hours * rng.uniform(15, 40)), modality=modality.value, provider="synthetic",
+            places=places, sessions=sessions,
+            prerequisites={"skills": [{"skill": skill_uri(s), "level": lvl} for s, lvl in sorted(pre.items())],
+                           "modules": pre_mods},
+            outcomes=[{"skill": skill_uri(s), "level": lvl} for s, lvl in sorted(outs.items())],
+            certification={"code": cert, "label": f"Certification {cert}"} if cert else None))
+        by_domain.setdefault(d, []).append(mid)
+    return modules
+
+
+def make_dense_catalogue(n_modules: int, seed: int, n_skills: int | None = None, n_jobs: int = 10,
+                         cities: list | None = None, job_levels: tuple[int, ...] = (1, 2, 2, 3)) -> Catalogue:
+    """An in-memory dense catalogue (:func:`make_dense_modules`); jobs require domain skills at
+    ``job_levels``, so plans climb chains of levels over shared transversal prerequisites."""
+    modules = make_dense_modules(n_modules, seed, n_skills, cities)
+    total, common = dense_skill_counts(n_modules, n_skills)
+    return Catalogue(modules=modules, jobs=make_jobs(n_jobs, total, modules, seed, levels=job_levels,
+                                                     first_skill=common),
+                     taxonomy=make_taxonomy(total))
+
+
+def write_knowledge_base(catalogue: Catalogue, folder: Path) -> Path:
+    """Write ``catalogue`` as a knowledge-base folder (``modules/<id>.md``, ``jobs/<id>.yaml``,
+    ``taxonomy.yaml``) that ``curriculum plan --kb`` / ``CURRICULUM_KB_DIR`` reads; returns ``folder``."""
+    import yaml
+
+    from curriculum.knowledge.editing import write_modules
+    from curriculum.knowledge.taxonomy import dump_taxonomy
+
+    folder = Path(folder)
+    write_modules(catalogue.modules.values(), folder, overwrite=True)
+    (folder / "jobs").mkdir(parents=True, exist_ok=True)
+    for job in catalogue.jobs.values():
+        data = job.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        (folder / "jobs" / f"{job.id}.yaml").write_text(yaml.safe_dump({"id": job.id, **data}, allow_unicode=True,
+                                                                        sort_keys=False), encoding="utf-8")
+    dump_taxonomy(folder / "taxonomy.yaml", {"source": "synthetic"},
+                  [t.model_dump(mode="json", exclude_none=True) for t in catalogue.taxonomy.values()])
+    return folder
+
+
+def learner_yaml(learner: LearnerProfile) -> str:
+    """A learner profile as the YAML ``curriculum plan --learner`` reads."""
+    import yaml
+
+    data = learner.model_dump(mode="json", exclude_none=True)
+    data["skills"] = [{"uri": s["uri"], "level": s["level"]} for s in data.get("skills", [])]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def catalogue_places(catalogue: Catalogue) -> list[tuple[str, float, float]]:
@@ -193,5 +311,6 @@ def make_learners(n: int, catalogue: Catalogue, seed: int, jobs: list[str] | Non
     return out
 
 
-__all__ = ["CITIES", "catalogue_places", "make_catalogue", "make_jobs", "make_learners", "make_modules",
-           "make_taxonomy", "skill_uri"]
+__all__ = ["CITIES", "catalogue_places", "dense_skill_counts", "make_catalogue", "make_dense_catalogue",
+           "make_dense_modules", "make_jobs", "make_learners", "make_modules", "make_taxonomy", "skill_uri",
+           "learner_yaml", "write_knowledge_base"]

@@ -6,7 +6,9 @@ Decision: which eligible modules to take, and in which order.
 * every missing mandatory certification is awarded by a selected module;
 * every prerequisite skill (skill, level) of a selected module is held by the learner or taught,
   at that level, by a selected module placed **earlier** (order variables make this exact, so
-  prerequisite cycles can never be selected); explicit module prerequisites likewise;
+  prerequisite cycles can never be selected); explicit module prerequisites likewise. The model
+  (:mod:`curriculum.planner.model`) grows linearly with the catalogue: one "available from"
+  variable per needed (skill, level), not one link per (module, teacher) pair;
 * optional caps: total hours ≤ ``hours_cap``; total cost ≤ ``budget_cap`` (EUR).
 
 Objective, lexicographic through weights: fewest modules outside the preferred modalities, then
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from curriculum.models import Module
+from curriculum.planner.reach import achievable_levels, relevant_modules, teacher_index  # noqa: F401 (re-exported)
 
 W_NONPREFERRED = 10**12
 W_OTHER_LANGUAGE = 10**10
@@ -86,60 +89,12 @@ class SelectionResult:
         return self.status in (FEASIBLE, TIMEOUT) and self.limit is not None
 
 
-def teacher_index(modules: dict[str, Module]) -> dict[str, list[tuple[int, str]]]:
-    """skill id → [(level taught, module id)], highest level first."""
-    index: dict[str, list[tuple[int, str]]] = {}
-    for m in modules.values():
-        for o in m.outcomes:
-            index.setdefault(o.skill, []).append((o.level, m.id))
-    for v in index.values():
-        v.sort(reverse=True)
-    return index
+def _hours10(m: Module) -> int:
+    return int(round(m.duration_hours * 10))
 
 
-def achievable_levels(modules: dict[str, Module], held: dict[str, int]) -> tuple[dict[str, int], set[str]]:
-    """Fixpoint of what the learner could reach with ``modules``: (skill → best level, usable module ids).
-
-    A module is usable once its prerequisites are reachable; coverage is monotone, so a gap is
-    coverable iff its required level is reachable here (exact, no solver needed).
-    """
-    levels = dict(held)
-    usable: set[str] = set()
-    pending = dict(modules)
-    changed = True
-    while changed:
-        changed = False
-        for mid, m in list(pending.items()):
-            if all(levels.get(p.skill, 0) >= p.level for p in m.prerequisites.skills) and \
-                    all(p in usable for p in m.prerequisites.modules):
-                usable.add(mid)
-                del pending[mid]
-                changed = True
-                for o in m.outcomes:
-                    if levels.get(o.skill, 0) < o.level:
-                        levels[o.skill] = o.level
-    return levels, usable
-
-
-def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], certs: list[str],
-                     held: dict[str, int], index: dict[str, list[tuple[int, str]]] | None = None) -> dict[str, Module]:
-    """Modules that close a gap or award a missing certification, plus (transitively) those that
-    teach their unmet prerequisites."""
-    index = index if index is not None else teacher_index(modules)
-    wanted: set[str] = set()
-    for skill, level in gaps:
-        wanted.update(mid for lvl, mid in index.get(skill, []) if lvl >= level)
-    wanted.update(m.id for m in modules.values() if m.certification is not None and m.certification.code in certs)
-    frontier = list(wanted)
-    while frontier:
-        m = modules[frontier.pop()]
-        extra = {mid for p in m.prerequisites.skills if held.get(p.skill, 0) < p.level
-                 for lvl, mid in index.get(p.skill, []) if lvl >= p.level}
-        extra.update(p for p in m.prerequisites.modules if p in modules)
-        for mid in extra - wanted:
-            wanted.add(mid)
-            frontier.append(mid)
-    return {i: modules[i] for i in sorted(wanted)}
+def _eur(m: Module) -> int:
+    return int(round(m.cost_eur))
 
 
 OBJECTIVES = ("hours", "cost", "hours_any", "travel", "in_person")
@@ -159,37 +114,6 @@ def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> in
         remote = 0 if m.modality.value == "in_person" else hours10
         return w + remote * W_HOUR_TENTH + hours10 * W_EUR + cost
     return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
-
-
-def prune_dominated(mods: dict[str, Module], problem: SelectionProblem) -> dict[str, Module]:
-    """Drop modules that another module with the same outcomes, prerequisites, certification and
-    modality matches or beats on every objective term (preferred, hours, cost, travel).
-
-    Many providers run the same course: without this, interchangeable copies multiply the solver's
-    prerequisite links. The optimum is unchanged for every objective (each is a weighted sum of
-    these terms). Modules named as explicit prerequisites are always kept.
-    """
-    named = {p for m in mods.values() for p in m.prerequisites.modules}
-    groups: dict[tuple, list[Module]] = {}
-    for m in mods.values():
-        key = (frozenset((o.skill, o.level) for o in m.outcomes),
-               frozenset((p.skill, p.level) for p in m.prerequisites.skills), tuple(sorted(m.prerequisites.modules)),
-               m.certification.code if m.certification else None, m.modality, m.language)
-        groups.setdefault(key, []).append(m)
-
-    def terms(m: Module) -> tuple:
-        return (not problem.preferred.get(m.id, True), m.duration_hours, m.cost_eur, problem.distance_km.get(m.id) or 0.0)
-
-    kept: dict[str, Module] = {}
-    for members in groups.values():
-        members.sort(key=lambda m: (terms(m), m.id))
-        front: list[Module] = []
-        for m in members:
-            t = terms(m)
-            if m.id in named or not any(all(a <= b for a, b in zip(terms(f), t)) for f in front):
-                front.append(m)
-        kept.update((m.id, m) for m in front)
-    return {i: mods[i] for i in sorted(kept)}
 
 
 def _canonical_order(chosen: list[str], mods: dict[str, Module], held: dict[str, int]) -> list[str]:
@@ -220,6 +144,12 @@ def _solver(deterministic_s: float, wall_s: float) -> cp_model.CpSolver:
     solver.parameters.random_seed = RANDOM_SEED
     solver.parameters.max_deterministic_time = max(deterministic_s, 0.0)
     solver.parameters.max_time_in_seconds = max(wall_s, 0.0)
+    # measured on dense generated catalogues (benchmarks/plan_quality.py --dense): a stronger LP
+    # relaxation, and no symmetry detection (costly on thousands of candidates). Not
+    # cp_model_probing_level = 0, faster still: OR-Tools 9.15 then missed the optimum of a small
+    # problem (tests/planner/test_formulations.py found it)
+    solver.parameters.linearization_level = 2
+    solver.parameters.symmetry_level = 0
     return solver
 
 
@@ -231,56 +161,15 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
     the rare model whose deterministic time runs slower than the clock. One worker and a fixed seed:
     the same problem gives the same selection, and the order is derived from the set alone.
     """
-    mods = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
-    mods = prune_dominated(mods, problem)
-    ids = list(mods)
-    n = len(ids)
-    model = cp_model.CpModel()
-    x = {i: model.new_bool_var(f"x_{i}") for i in ids}
-    pos = {i: model.new_int_var(0, max(n, 1), f"pos_{i}") for i in ids}
+    from curriculum.planner.candidates import candidate_modules
+    from curriculum.planner.model import build_model
 
-    for skill, level in problem.gaps:
-        teachers = [x[i] for i in ids if mods[i].teaches(skill) >= level]
-        if not teachers:
-            return SelectionResult(INFEASIBLE)
-        model.add_bool_or(teachers)
-    for code in problem.certification_gaps:
-        awarding = [x[i] for i in ids if mods[i].certification and mods[i].certification.code == code]
-        if not awarding:
-            return SelectionResult(INFEASIBLE)
-        model.add_bool_or(awarding)
-
-    for i in ids:
-        m = mods[i]
-        for pre in m.prerequisites.skills:
-            if problem.held.get(pre.skill, 0) >= pre.level:
-                continue
-            teachers = [t for t in ids if t != i and mods[t].teaches(pre.skill) >= pre.level]
-            if not teachers:
-                model.add(x[i] == 0)
-                continue
-            links = []
-            for t in teachers:
-                y = model.new_bool_var(f"y_{i}_{t}_{pre.skill[-8:]}")
-                model.add_implication(y, x[t])
-                model.add(pos[t] < pos[i]).only_enforce_if(y)
-                links.append(y)
-            model.add(sum(links) >= x[i])
-        for p in m.prerequisites.modules:
-            if p not in x:
-                model.add(x[i] == 0)
-                continue
-            model.add_implication(x[i], x[p])
-            model.add(pos[p] < pos[i]).only_enforce_if(x[i])
-
-    hours10 = {i: int(round(mods[i].duration_hours * 10)) for i in ids}
-    cost = {i: int(round(mods[i].cost_eur)) for i in ids}
-    if problem.hours_cap is not None:
-        model.add(sum(hours10[i] * x[i] for i in ids) <= int(problem.hours_cap * 10))
-    if problem.budget_cap is not None:
-        model.add(sum(cost[i] * x[i] for i in ids) <= int(problem.budget_cap))
-    model.minimize(sum(x[i] * _weight(problem, mods[i], hours10[i], cost[i]) for i in ids))
-
+    cands = candidate_modules(problem)
+    built = build_model(problem, cands)
+    if built is None:  # a gap or a certification that no candidate module can close
+        return SelectionResult(INFEASIBLE)
+    model, x = built
+    mods = {cands.graph.ids[m]: cands.graph.modules[m] for m in x}
     solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
@@ -289,7 +178,7 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
         if status == cp_model.MODEL_INVALID:
             raise ValueError("selection model invalid: " + model.validate())
         return SelectionResult(TIMEOUT, limit=_limit_hit(solver, time_limit), time_limit=time_limit)
-    chosen = [i for i in ids if solver.value(x[i])]
+    chosen = [cands.graph.ids[m] for m in x if solver.value(x[m])]
     order = _canonical_order(chosen, mods, problem.held)
     optimal = status == cp_model.OPTIMAL
     return SelectionResult(OPTIMAL if optimal else FEASIBLE, order,

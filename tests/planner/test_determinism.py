@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synthetic import make_catalogue, make_learners
+from benchmarks.synthetic import make_catalogue, make_dense_catalogue, make_learners
 from curriculum.exports import path_to_json
 from curriculum.learners import load_learner
 from curriculum.planner.pathway import plan_pathway
@@ -136,11 +136,16 @@ def test_selection_statuses_at_a_tiny_limit_are_reproducible(hard) -> None:
 
 
 def test_a_selection_found_at_the_limit_is_flagged_not_optimal(hard) -> None:
+    # the cuts before the solver leave the sparse catalogue's learners little to search: a dense
+    # catalogue (benchmarks/synthetic.py) gives selections stopped at a limit too
     cat, learners, mapper = hard
+    dense = make_dense_catalogue(3000, 2027, n_jobs=40)
+    cases = [(learner, cat, mapper) for learner in learners] + \
+        [(learner, dense, SkillMapper(dense.taxonomy)) for learner in make_learners(10, dense, 2028)]
     flagged = 0
-    for learner in learners:
+    for learner, cat, mapper in cases:
         job = cat.jobs[learner.target_job]
-        for limit in (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02):  # deterministic time: the same cases everywhere
+        for limit in (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.1):  # deterministic time: the same cases everywhere
             path = plan_pathway(learner, job, cat, mapper, time_limit=limit)
             if path.optimal:
                 continue
