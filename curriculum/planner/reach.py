@@ -31,16 +31,6 @@ def certification_index(modules: dict[str, Module]) -> dict[str, list[str]]:
     return index
 
 
-def teachers_at(index: dict[str, list[tuple[int, str]]], skill: str, level: int) -> list[str]:
-    """Ids of the modules of ``index`` that bring ``skill`` to ``level`` or more."""
-    out = []
-    for lvl, mid in index.get(skill, ()):
-        if lvl < level:
-            break
-        out.append(mid)
-    return out
-
-
 def achievable_levels(modules: dict[str, Module], held: dict[str, int]) -> tuple[dict[str, int], set[str]]:
     """Fixpoint of what the learner could reach with ``modules``: (skill → best level, usable module ids).
 

@@ -6,10 +6,16 @@ Decision: which eligible modules to take, and in which order.
 * every missing mandatory certification is awarded by a selected module;
 * every prerequisite skill (skill, level) of a selected module is held by the learner or taught,
   at that level, by a selected module placed **earlier** (order variables make this exact, so
-  prerequisite cycles can never be selected); explicit module prerequisites likewise. The model
-  (:mod:`curriculum.planner.model`) grows linearly with the catalogue: one "available from"
-  variable per needed (skill, level), not one link per (module, teacher) pair;
+  prerequisite cycles can never be selected); explicit module prerequisites likewise;
 * optional caps: total hours ≤ ``hours_cap``; total cost ≤ ``budget_cap`` (EUR).
+
+Skill ids are opaque (a certification rule's pseudo-skill ``cert:<CODE>`` is one more skill). Built
+for dense catalogues (dozens of teachers per skill, shared prerequisites): the candidates are cut
+without the solver, index-based (:mod:`curriculum.planner.candidates`: relevance, dominance, caps,
+bounds against a plan found by following cheapest prerequisites, which becomes the solver's hint),
+and the model (:mod:`curriculum.planner.model`) grows linearly with the catalogue: one "available
+from" variable per needed (skill, level), not one link per (module, teacher) pair as in the former
+model (:mod:`curriculum.planner.pairwise`, kept to test that both have the same optimum).
 
 Objective, lexicographic through weights: fewest modules outside the preferred modalities, then
 fewest modules in another language than the learner's, then fewest hours, then lowest cost, then
