@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from curriculum.errors import KnowledgeBaseError
 from curriculum.knowledge.yaml_lines import line_of, yaml_error_line
-from curriculum.models import Job, Module, TaxonomySkill
+from curriculum.models import Job, Module, ModuleStatus, TaxonomySkill
 
 
 @dataclass
@@ -23,13 +23,15 @@ class Catalogue:
 
     Attributes
     ----------
-    modules : dict[str, Module]   module id → module
+    modules : dict[str, Module]   module id → approved module (the only ones planned, indexed, exported)
+    pending : dict[str, Module]   module id → draft, rejected or retired module (``kb review``)
     jobs : dict[str, Job]         job id → job
     taxonomy : dict[str, TaxonomySkill]  skill id → entry
     issues : list[KnowledgeBaseError]    every problem met while loading
     """
 
     modules: dict[str, Module] = field(default_factory=dict)
+    pending: dict[str, Module] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     taxonomy: dict[str, TaxonomySkill] = field(default_factory=dict)
     issues: list[KnowledgeBaseError] = field(default_factory=list)
@@ -158,10 +160,10 @@ def load_catalogue(kb_dir: Path, *, strict: bool = False, cache_dir: Path | None
         module, issues = _load_module(path, cache)
         cat.issues.extend(issues)
         if module is not None and not issues:
-            if module.id in cat.modules:
+            if module.id in cat.modules or module.id in cat.pending:
                 cat.issues.append(KnowledgeBaseError(f"duplicate module id {module.id!r}", file=str(path), field="id"))
                 continue
-            cat.modules[module.id] = module
+            (cat.modules if module.status == ModuleStatus.APPROVED else cat.pending)[module.id] = module
     for path in sorted((kb_dir / "jobs").glob("*.y*ml")):
         job, issues = _load_job(path, cache)
         cat.issues.extend(issues)

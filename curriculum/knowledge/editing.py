@@ -61,6 +61,12 @@ def atomic_write_text(path: Path, text: str) -> None:
 def module_text(module: Module, body: str | None = None) -> str:
     """A module file: YAML front matter (schema of ``knowledge_base/README.md``) + Markdown body."""
     data = module.model_dump(mode="json", exclude_none=True)
+    if data.get("status") == "approved":
+        del data["status"]
+    if not data.get("suggestions"):
+        data.pop("suggestions", None)
+    if data.get("certification") and not data["certification"].get("also"):
+        data["certification"].pop("also", None)
     for s in data.get("sessions", []):
         s.update(start=dt.date.fromisoformat(s["start"]), end=dt.date.fromisoformat(s["end"]))
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200)

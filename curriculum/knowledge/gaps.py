@@ -29,7 +29,7 @@ def _nearest(module: Module, near: tuple[float, float]) -> tuple[float, str]:
 def _gap(cat: Catalogue, skill: str, level: int, near: tuple[float, float] | None,
          radius_km: float | None, certification: str | None = None) -> str | None:
     if certification is not None:
-        teachers = [m for m in cat.modules.values() if m.certification and m.certification.code == certification]
+        teachers = [m for m in cat.modules.values() if certification in m.awards]
         if not teachers:
             return f"no module awards the mandatory certification {certification}"
     else:

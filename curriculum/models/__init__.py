@@ -2,12 +2,13 @@
 
 from curriculum.models.jobs import Job, RequiredSkill
 from curriculum.models.learners import HeldCertification, HeldSkill, LearnerProfile, Location
-from curriculum.models.modules import Certification, Funding, Modality, Module, ModulePrerequisites, Place, Session
+from curriculum.models.modules import (Certification, Funding, Modality, Module, ModulePrerequisites, ModuleStatus,
+                                       OfferReferences, Origin, Place, Session, SkillSuggestion)
 from curriculum.models.paths import CertificationAtEnd, LearningPath, Step, TargetJobRef, UncoveredSkill
 from curriculum.models.skills import LEVEL_LABELS, ProficiencyLevel, SkillLevel, TaxonomySkill
 
 __all__ = [
     "Certification", "CertificationAtEnd", "Funding", "HeldCertification", "HeldSkill", "Job", "LEVEL_LABELS", "LearnerProfile", "LearningPath", "Location",
-    "Modality", "Module", "ModulePrerequisites", "Place", "ProficiencyLevel", "RequiredSkill", "Session",
+    "Modality", "Module", "ModulePrerequisites", "ModuleStatus", "OfferReferences", "Origin", "Place", "ProficiencyLevel", "RequiredSkill", "Session", "SkillSuggestion",
     "SkillLevel", "Step", "TargetJobRef", "TaxonomySkill", "UncoveredSkill",
 ]

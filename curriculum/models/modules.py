@@ -79,6 +79,8 @@ class Certification(BaseModel):
     label: str
     standard: str | None = None
     issuer_note: str | None = None
+    also: list[str] = Field(default_factory=list, description="further codes the same module awards, e.g. "
+                            "BCL on a 'B2VL / BCL' course; each follows the certification rules like ``code``")
     renewal: bool = Field(False, description="a refresher (recyclage / maintien des compétences): renews the "
                           "certification of someone who held it, whoever trained them")
     source: str | None = Field(None, description="where the module's certification facts come from")
@@ -98,8 +100,82 @@ class Funding(BaseModel):
     note: str | None = None
 
 
+class ModuleStatus(str, Enum):
+    """Where a module stands in review. Only ``approved`` modules are planned, indexed and exported as
+    the catalogue; ``draft`` = imported with uncertain tags, waiting for an instructor (``kb review``);
+    ``rejected`` = refused by an instructor (kept so a re-import does not bring it back);
+    ``retired`` = vanished from the feed it came from."""
+
+    APPROVED = "approved"
+    DRAFT = "draft"
+    REJECTED = "rejected"
+    RETIRED = "retired"
+
+
+class SkillSuggestion(BaseModel):
+    """A skill proposed by automatic tagging, for an instructor to confirm.
+
+    ``confidence`` in [0, 1] (calibrated on the shipped modules: see ``benchmarks/tagging.py``);
+    ``source``: ``certification`` (the rules' facts about a recognised certification), ``rome`` (the
+    offer's ROME fiche), ``text`` (embedding match with the title/objectives/content), ``label``
+    (a taxonomy label found verbatim), ``llm`` (re-ranked by a configured model).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    skill: str
+    level: int = Field(ge=1, le=4)
+    confidence: float = Field(ge=0, le=1)
+    source: str = "text"
+    evidence: str | None = Field(None, description="the words of the offer that support it")
+
+
+class OfferReferences(BaseModel):
+    """Codes an offer carries in LHEO / Carif-Oref feeds (kept verbatim, used for linking and merging).
+
+    ``rome``: ROME 4.0 fiche codes (``H2913``) of the jobs it prepares; ``formacode`` (Centre Inffo
+    Formacode thesaurus), ``nsf`` (INSEE Nomenclature des spécialités de formation); ``rncp``/``rs``
+    (France compétences registers, ``RNCP41536``/``RS5646``), ``certifinfo`` (Certif Info number);
+    ``certifying``: LHEO ``certifiante`` (the offer leads to a registered certification).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    rome: list[str] = Field(default_factory=list)
+    formacode: list[str] = Field(default_factory=list)
+    nsf: list[str] = Field(default_factory=list)
+    rncp: str | None = Field(None, pattern=r"^RNCP\d+$")
+    rs: str | None = Field(None, pattern=r"^RS\d+$")
+    certifinfo: str | None = None
+    certifying: bool | None = None
+
+
+class Origin(BaseModel):
+    """Where an imported module comes from, so a re-import updates it instead of duplicating it.
+
+    ``feed``: the feed's name (file stem unless given); ``key``: the record's identity in that feed
+    (``formation/action`` numbers for LHEO, the id column for a spreadsheet); ``digest``: sha256 of the
+    imported record (a changed offer has a new digest); ``edited``: set when an instructor saved the
+    module by hand — a re-import then never overwrites nor retires it; ``also_in``: other feeds that
+    carry the same offer (merged).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    feed: str
+    key: str
+    digest: str
+    imported: dt.date | None = None
+    edited: bool = False
+    also_in: list[str] = Field(default_factory=list)
+
+
 class ModulePrerequisites(BaseModel):
-    """What a learner must hold before a module: skills at levels, and/or whole modules."""
+    """What a learner must hold before a module: skills at levels, and/or whole modules.
+
+    ``text``: entry conditions as the provider states them (LHEO ``conditions-specifiques``,
+    ``niveau-entree-obligatoire``…), kept when they could not be turned into skills or certifications.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -108,6 +184,7 @@ class ModulePrerequisites(BaseModel):
     certifications: list[str] = Field(default_factory=list, description="certification codes (or rule classes of "
                                       "curriculum.rules) that must be held and valid first; each is met by any "
                                       "certification the rules say implies it")
+    text: str | None = None
 
 
 class Module(BaseModel):
@@ -124,20 +201,37 @@ class Module(BaseModel):
     language: str = Field("fr", pattern=r"^[a-z]{2}$")
     summary: str = ""
     domain: str = Field("general", description="catalogue family, e.g. ev-safety, batteries, welding")
-    duration_hours: float = Field(gt=0, le=2000)
+    duration_hours: float = Field(gt=0, le=5000)
+    hours_estimate: str | None = Field(None, description="set when duration_hours is estimated: the stated duration "
+                                       "and the conversion rule, e.g. \"'2 ans' × 1 200 h per year\"")
     cost_eur: float = Field(ge=0)
     modality: Modality
     provider: str
     places: list[Place] = Field(default_factory=list)
     sessions: list[Session] = Field(default_factory=list)
     prerequisites: ModulePrerequisites = Field(default_factory=ModulePrerequisites)
-    outcomes: list[SkillLevel] = Field(min_length=1)
+    outcomes: list[SkillLevel] = Field(default_factory=list, description="at least one unless status is draft")
     certification: Certification | None = None
+    status: ModuleStatus = ModuleStatus.APPROVED
+    suggestions: list[SkillSuggestion] = Field(default_factory=list)
+    references: OfferReferences | None = None
+    origin: Origin | None = None
     funding: Funding | None = None
     eqf_level: int | None = Field(None, ge=1, le=8)
     version: int = 1
     illustrative: bool = True
     body: str = Field("", exclude=True)
+
+    @model_validator(mode="after")
+    def _tagged(self) -> "Module":
+        if not self.outcomes and self.status != ModuleStatus.DRAFT:
+            raise ValueError("outcomes: a module needs at least one skill outcome (a draft may have none yet)")
+        return self
+
+    @property
+    def awards(self) -> list[str]:
+        """Every certification code the module awards (``certification.code`` then ``also``); [] if none."""
+        return [self.certification.code, *self.certification.also] if self.certification else []
 
     def teaches(self, skill: str) -> int:
         """Level (0–4) this module brings ``skill`` to; 0 if it does not teach it."""

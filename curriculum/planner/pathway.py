@@ -253,9 +253,10 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         names = narrative.LIMIT_NAMES.get(lang, {})
         why = ", ".join(names.get(k, k) for k in dict.fromkeys(infeasibility.get("limits_broken", []))
                         if k != "solver_timeout")
-    obtained = sorted({s.certification for s in steps if s.certification})
-    at_end, renew = binding.at_end([(s.certification, s.module_id, s.end) for s in steps if s.certification],
-                                   learner.deadline, lang)
+    awarded = [(code, s.module_id, s.end) for s in steps if s.certification
+               for code in (binding.modules[s.module_id].awards if s.module_id in binding.modules else [s.certification])]
+    obtained = sorted({code for code, _, _ in awarded})
+    at_end, renew = binding.at_end(awarded, learner.deadline, lang)
     warnings += renew
     covered = sorted(s for s, lvl in levels.items()
                      if any(r.skill == s and lvl >= r.level for r in job.required_skills))

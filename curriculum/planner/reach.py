@@ -25,9 +25,8 @@ def certification_index(modules: dict[str, Module]) -> dict[str, list[str]]:
     """certification code → ids of the modules awarding it (sorted)."""
     index: dict[str, list[str]] = {}
     for m in sorted(modules):
-        cert = modules[m].certification
-        if cert is not None:
-            index.setdefault(cert.code, []).append(m)
+        for code in modules[m].awards:
+            index.setdefault(code, []).append(m)
     return index
 
 

@@ -105,8 +105,10 @@ def effective_module(m: Module, reference: RulesReference, awards: dict[str, str
         pre[skill] = max(pre.get(skill, 0), level)
 
     code = cert.code if cert else None
-    if code is not None:
-        outcomes += [SkillLevel(skill=cert_skill(c), level=1) for c in sorted(reference.closure(code))]
+    gives: set[str] = set()
+    for c in m.awards:  # the code, then what the same module also awards (a "B2VL / BCL" course)
+        gives |= reference.closure(c)
+    outcomes += [SkillLevel(skill=cert_skill(c), level=1) for c in sorted(gives)]
     rule = reference.rule(code) if code else None
     data_certs = set(m.prerequisites.certifications)
     data_met = reference.closure_of(data_certs) | reference.closure_of(
@@ -126,9 +128,13 @@ def effective_module(m: Module, reference: RulesReference, awards: dict[str, str
     else:
         for x in sorted(data_certs):
             need(cert_skill(x))
+    awarded = [] if cert is None or cert.renewal else list(dict.fromkeys(m.awards))
+    for c, rule in ((c, reference.rule(c)) for c in awarded):
         if rule is not None and rule.requires is not None:
             req, sources = rule.requires, tuple(rule.sources)
             for x in req.certifications:
+                if x != c and x in awarded:  # another code this very module awards: never a self-prerequisite
+                    continue
                 need(cert_skill(x))
                 adds.append(Addition(m.id, rule.name, "certification", x, cert_skill(x), 1, sources, x in data_met))
             for s in req.skills:

@@ -126,7 +126,7 @@ class Binding:
     def _renewed_by(self, m: Module) -> list[HeldState]:
         if m.certification is None:
             return []
-        gives = self.reference.closure(m.certification.code)
+        gives = set().union(*(self.reference.closure(c) for c in m.awards))
         return [s for s in self.status.lapsed if s.code in gives]
 
     def _validity_sources(self, code: str) -> list[str]:
