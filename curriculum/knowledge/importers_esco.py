@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from curriculum.knowledge.importers import (
+from curriculum.knowledge.importers_common import (
     ImportIssue, ImportResult, Progress, find_file, first_error, read_csv, slugify, split_labels,
 )
 from curriculum.models.jobs import Job, RequiredSkill

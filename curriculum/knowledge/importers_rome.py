@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from curriculum.knowledge.importers import ImportIssue, ImportResult, Progress, find_file, first_error, read_csv
+from curriculum.knowledge.importers_common import ImportIssue, ImportResult, Progress, find_file, first_error, read_csv
 from curriculum.models.jobs import Job, RequiredSkill
 from curriculum.models.skills import TaxonomySkill
 
