@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from curriculum.errors import KnowledgeBaseError
 from curriculum.knowledge.yaml_lines import line_of
-from curriculum.models import Module
+from curriculum.models import Module, ModuleStatus
 
 LOCK_TIMEOUT_S = 10.0
 
@@ -83,11 +83,15 @@ def _disk_version(path: Path) -> int | None:
     return version if isinstance(version, int) else None
 
 
-def save_module(kb_dir: Path, module: Module, body: str, expected_version: int | None) -> SaveResult:
+def save_module(kb_dir: Path, module: Module, body: str, expected_version: int | None, *,
+                by_hand: bool = True) -> SaveResult:
     """Validate and save ``module`` as ``<kb_dir>/modules/<id>.md``; its ``version`` becomes N + 1.
 
     ``expected_version`` is the version the editor opened; None for a new module (the file must not
-    exist) or to repair a file whose front matter cannot be read.
+    exist) or to repair a file whose front matter cannot be read. ``by_hand`` (the editor's save, the
+    default) marks an imported module ``origin.edited = True`` so a re-import of its feed never
+    overwrites nor retires it; review decisions (:mod:`curriculum.knowledge.review`: approve, reject,
+    reopen) and importers pass ``by_hand=False``: they change no content an instructor wrote.
 
     Raises
     ------
@@ -108,8 +112,11 @@ def save_module(kb_dir: Path, module: Module, body: str, expected_version: int |
             raise KnowledgeBaseError(f"conflict: module {module.id} was deleted by someone else",
                                      file=str(path), field="version")
         version = (expected_version + 1) if expected_version is not None else module.version
+        data = module.model_dump()
+        if by_hand and data.get("origin"):
+            data["origin"] = {**data["origin"], "edited": True}
         try:
-            new_module = Module.model_validate({**module.model_dump(), "version": version, "body": body})
+            new_module = Module.model_validate({**data, "version": version, "body": body})
         except ValidationError as exc:
             err = exc.errors()[0]
             raise KnowledgeBaseError(err["msg"], file=str(path),
@@ -237,7 +244,8 @@ def _one_thread():
 def reindex_module(workspace, module_id: str) -> float:
     """Re-read ``modules/<module_id>.md`` and re-embed that module alone; return seconds taken.
 
-    A deleted file removes the module from the catalogue and the index.
+    A deleted file removes the module from the catalogue and the index; a module that is not
+    ``approved`` (draft, rejected, retired) moves to ``catalogue.pending`` and leaves the index.
 
     Raises
     ------
@@ -250,12 +258,16 @@ def reindex_module(workspace, module_id: str) -> float:
 
     started = time.perf_counter()
     path = Path(workspace.settings.kb_dir) / "modules" / f"{module_id}.md"
-    if not path.exists():
+    module = load_module_file(path) if path.exists() else None
+    if module is None or module.status != ModuleStatus.APPROVED:  # deleted, or not (any more) plannable
         workspace.catalogue.modules.pop(module_id, None)
+        workspace.catalogue.pending.pop(module_id, None)
+        if module is not None:
+            workspace.catalogue.pending[module.id] = module
         if workspace.index.status("modules") != "missing":
             workspace.index.delete_module(module_id)
         return time.perf_counter() - started
-    module = load_module_file(path)
+    workspace.catalogue.pending.pop(module.id, None)
     workspace.catalogue.modules[module.id] = module
     labels = lambda s: workspace.catalogue.skill_label(s, "en")  # noqa: E731
     if workspace.index.status("modules") == "missing":  # first save before any `curriculum index`
