@@ -210,7 +210,8 @@ class Module(BaseModel):
     places: list[Place] = Field(default_factory=list)
     sessions: list[Session] = Field(default_factory=list)
     prerequisites: ModulePrerequisites = Field(default_factory=ModulePrerequisites)
-    outcomes: list[SkillLevel] = Field(default_factory=list, description="at least one unless status is draft")
+    outcomes: list[SkillLevel] = Field(default_factory=list, description="at least one on an approved module "
+                                       "(a draft, rejected or retired one may have none)")
     certification: Certification | None = None
     status: ModuleStatus = ModuleStatus.APPROVED
     suggestions: list[SkillSuggestion] = Field(default_factory=list)
@@ -224,7 +225,7 @@ class Module(BaseModel):
 
     @model_validator(mode="after")
     def _tagged(self) -> "Module":
-        if not self.outcomes and self.status != ModuleStatus.DRAFT:
+        if not self.outcomes and self.status == ModuleStatus.APPROVED:  # untagged drafts can be rejected, retired
             raise ValueError("outcomes: a module needs at least one skill outcome (a draft may have none yet)")
         return self
 
