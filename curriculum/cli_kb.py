@@ -1,6 +1,7 @@
 """``curriculum kb …``: curate the knowledge base (validate, gaps, imports, exports).
 
-Mounted by :mod:`curriculum.cli` with ``from curriculum.cli_kb import kb_app``. Exit codes: 0
+Mounted by :mod:`curriculum.cli` with ``from curriculum.cli_kb import kb_app``; the import commands
+live in :mod:`curriculum.cli_kb_import` (through the feed sync). Exit codes: 0
 success, 2 bad input (validation errors; an import where no record could be imported), 1 internal
 failure. Issues are printed one per line as ``file:line: field: message``.
 """
@@ -128,65 +129,6 @@ def kb_gaps(job: Annotated[Optional[str], typer.Option("--job", help="job id, ro
     _run(go)
 
 
-def _finish(kind: str, file: Path, parsed: tuple[list, list], kb: Path | None, overwrite: bool) -> None:
-    from curriculum.knowledge.editing import vet_modules, write_modules
-
-    modules, issues = parsed
-    kb_dir = _settings(kb).kb_dir
-    good, vet_issues = vet_modules(modules, kb_dir)
-    report = write_modules(good, kb_dir, overwrite=overwrite)
-    for i in issues:
-        typer.echo(_line(i.file, i.line, i.field, i.message), err=True)
-    for i in vet_issues:
-        typer.echo(_line(f"{file} → {i.file}", i.line, i.field, i.message), err=True)
-    for mid in report.skipped:
-        typer.echo(_line(str(file), None, "id", f"module {mid!r} already exists: skipped (use --overwrite)"), err=True)
-    typer.echo(json.dumps({"format": kind, "parsed": len(modules), "imported": report.written, "skipped": report.skipped,
-                           "issues": len(issues) + len(vet_issues), "kb": str(kb_dir)}, ensure_ascii=False))
-    if not good:
-        raise typer.Exit(2)
-
-
-@kb_app.command("import-lheo")
-def kb_import_lheo(file: Path, kb: KbOpt = None, overwrite: OverwriteOpt = False) -> None:
-    """Import an LHEO 2.x XML offer file (one module per formation × action)."""
-    from curriculum.knowledge.catalogue import load_catalogue
-    from curriculum.knowledge.lheo import parse_lheo
-
-    def go():
-        settings = _settings(kb)
-        parsed = parse_lheo(file, load_catalogue(settings.kb_dir), cache_dir=str(settings.data_dir))
-        _finish("lheo", file, parsed, kb, overwrite)
-    _run(go)
-
-
-@kb_app.command("import-csv")
-def kb_import_csv(file: Path,
-                  mapping: Annotated[Optional[str], typer.Option("--mapping", help='JSON {"field": "csv column"} or a .json file')] = None,
-                  kb: KbOpt = None, overwrite: OverwriteOpt = False) -> None:
-    """Import a CSV catalogue (';' or ',' detected), with an optional column mapping."""
-    from curriculum.knowledge.catalogue_io import import_csv
-
-    def go():
-        try:
-            text = Path(mapping).read_text(encoding="utf-8") if mapping and Path(mapping).is_file() else mapping
-            cols = json.loads(text) if text else None
-        except (OSError, ValueError) as exc:
-            raise InputError(f"--mapping is not JSON: {exc}", field="--mapping") from exc
-        if cols is not None and not isinstance(cols, dict):
-            raise InputError('--mapping must be a JSON object {"field": "column"}', field="--mapping")
-        _finish("csv", file, import_csv(file, cols, cache_dir=str(_settings(kb).data_dir)), kb, overwrite)
-    _run(go)
-
-
-@kb_app.command("import-jsonld")
-def kb_import_jsonld(file: Path, kb: KbOpt = None, overwrite: OverwriteOpt = False) -> None:
-    """Import schema.org Course JSON-LD."""
-    from curriculum.knowledge.catalogue_io import import_jsonld
-
-    _run(lambda: _finish("jsonld", file, import_jsonld(file, cache_dir=str(_settings(kb).data_dir)), kb, overwrite))
-
-
 @kb_app.command("export")
 def kb_export(fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="jsonld|csv")] = ExportFmt.jsonld,
               out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file")] = None,
@@ -207,3 +149,10 @@ def kb_export(fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="jso
         if write_output(text, out):
             typer.echo(f"wrote {out} ({len(cat.modules)} modules)", err=True)
     _run(go)
+
+
+from curriculum.cli_kb_import import kb_import_csv, kb_import_jsonld, kb_import_lheo  # noqa: E402
+
+kb_app.command("import-lheo")(kb_import_lheo)
+kb_app.command("import-csv")(kb_import_csv)
+kb_app.command("import-jsonld")(kb_import_jsonld)
