@@ -348,15 +348,46 @@ def history(kb_dir: Path, module_id: str) -> list[dict]:
 
 def refresh_workspace(workspace, ids: Iterable[str]) -> dict[str, str]:
     """After decisions, bring a loaded workspace (:class:`curriculum.services.Workspace`, e.g. the UI's
-    cached one) up to date: each module moves between ``catalogue.modules`` and ``catalogue.pending``
-    and its index record follows (:func:`~curriculum.knowledge.editing.reindex_module`). Returns
-    module id → error message for those that could not be re-indexed (the decision itself stands)."""
-    from curriculum.knowledge.editing import reindex_module
+    cached one) up to date: each module file of ``ids`` is re-read and put in ``catalogue.modules``
+    (approved) or ``catalogue.pending`` (any other status; a deleted file leaves both), then the vector
+    index, when one exists, is synced once (new and changed approved modules embedded, the others
+    dropped; without an index nothing is embedded: ``curriculum index`` builds it).
 
-    errors = {}
+    Returns module id → error message for the modules that could not be refreshed (invalid file:
+    the workspace keeps the previous version; index failure: the decision itself stands).
+    """
+    cat, kb_dir = workspace.catalogue, Path(workspace.settings.kb_dir)
+    errors: dict[str, str] = {}
+    changed = []
     for mid in dict.fromkeys(ids):
+        path = kb_dir / "modules" / f"{mid}.md"
         try:
-            reindex_module(workspace, mid)
+            module = load_module_file(path) if path.exists() else None
         except CurriculumError as exc:
             errors[mid] = str(exc)
+            continue
+        cat.modules.pop(mid, None)
+        cat.pending.pop(mid, None)
+        if module is not None:
+            (cat.modules if module.status == ModuleStatus.APPROVED else cat.pending)[mid] = module
+        changed.append(mid)
+    if changed:
+        try:
+            if workspace.index.status("modules") != "missing":
+                workspace.index.sync_modules(cat.modules, lambda s: cat.skill_label(s, "en"))
+        except CurriculumError as exc:
+            errors.update({mid: str(exc) for mid in changed})
     return errors
+
+
+def sync_from_disk(workspace) -> list[str]:
+    """Re-read the knowledge base of a loaded workspace and :func:`refresh_workspace` the modules that
+    appeared, vanished or differ on disk (imported or decided elsewhere, e.g. by ``curriculum kb review``).
+    Returns their ids. Raises ``KnowledgeBaseError`` when the knowledge base folder is missing."""
+    disk = load_catalogue(Path(workspace.settings.kb_dir), cache_dir=workspace.settings.data_dir)
+    now = {**disk.modules, **disk.pending}
+    loaded = {**workspace.catalogue.modules, **workspace.catalogue.pending}
+    bad = {Path(i.file).stem for i in disk.issues if i.file}  # unreadable now: keep what is loaded
+    changed = sorted(i for i in now.keys() | loaded.keys() if i not in bad and now.get(i) != loaded.get(i))
+    refresh_workspace(workspace, changed)
+    return changed

@@ -5,6 +5,8 @@ Thin page over :mod:`curriculum.knowledge`: saving is :func:`~curriculum.knowled
 :func:`~curriculum.knowledge.editing.reindex_module`, tag suggestions are
 :func:`~curriculum.knowledge.editing.suggest_tags` (shown, never applied until ticked and added),
 gaps are :func:`curriculum.knowledge.gaps.job_gaps`, checks are :func:`curriculum.knowledge.validate.validate_kb`.
+The review queue of imported drafts is :mod:`ui.components.review_view` over :mod:`curriculum.knowledge.review`;
+its "Edit" opens a draft in the same editor (a hand save marks an imported module ``origin.edited``).
 
 The knowledge base edited is the one of the environment settings (``CURRICULUM_KB_DIR``, default the
 shipped ``knowledge_base``). Units: hours, EUR, km; proficiency levels 1 aware … 4 expert.
@@ -26,6 +28,7 @@ from curriculum.knowledge.editing import add_lines, reindex_module, save_module,
 from curriculum.knowledge.gaps import job_gaps
 from curriculum.knowledge.validate import validate_kb
 from curriculum.models import Modality, Module
+from ui.components.review_view import render_review_queue
 from ui.services import workspace
 
 ALL = "All"
@@ -61,7 +64,7 @@ def open_module(module_id: str, kb_dir: Path, catalogue) -> None:
     try:
         module = load_module_file(path)
     except (CurriculumError, OSError):
-        module = catalogue.modules[module_id]
+        module = catalogue.modules.get(module_id) or catalogue.pending[module_id]
     s = st.session_state
     s.update({"_ed_id": module_id, "_ed_module": module, "_ed_version": module.version,
               "_ed_outcomes": [{"skill": o.skill, "level": o.level} for o in module.outcomes],
@@ -71,6 +74,11 @@ def open_module(module_id: str, kb_dir: Path, catalogue) -> None:
               "ed_provider": module.provider, "ed_body": module.body})
     for k in ("tag_suggestions", "_ed_saved"):
         s.pop(k, None)
+
+
+def edit_from_review(module_id: str) -> None:
+    """Open a module of the review queue in the editor (callback): it becomes the selected module."""
+    st.session_state["mod_select"] = module_id
 
 
 def outcome_records(df: pd.DataFrame | list | None) -> list[dict]:
@@ -173,7 +181,8 @@ def editor(kb_dir: Path) -> None:
     s = st.session_state
     module = s["_ed_module"]
     st.markdown(f"**Editing `{module.id}`** — version {s['_ed_version']} opened, domain {module.domain}, "
-                f"language {module.language}")
+                f"language {module.language}" + ("" if module.status.value == "approved" else
+                                                  f", status {module.status.value} (not planned until approved)"))
     st.text_input("Title", key="ed_title")
     st.text_area("Summary", key="ed_summary", height=80)
     c1, c2, c3, c4 = st.columns(4)
@@ -246,6 +255,9 @@ st.dataframe(pd.DataFrame([safe_record({"id": m.id, "title": m.title, "domain": 
                           columns=["id", "title", "domain", "modality", "hours", "cost (EUR)", "provider", "version"]),
              hide_index=True)
 titles = {m.id: m.title for m in found}
+if st.session_state.get("mod_select") in catalogue.pending:  # opened from the review queue
+    pending = catalogue.pending[st.session_state["mod_select"]]
+    titles[pending.id] = f"{pending.title} [{pending.status.value}]"
 st.selectbox("Module to edit", list(titles), index=None, key="mod_select",
              format_func=lambda i: f"{titles.get(i, i)} ({i})", placeholder=f"{len(found)} matching modules")
 selected = st.session_state.get("mod_select")
@@ -253,6 +265,9 @@ if selected and selected != st.session_state.get("_ed_id"):
     open_module(selected, kb_dir, catalogue)
 if selected and st.session_state.get("_ed_id") == selected:
     editor(kb_dir)
+
+st.header("Review queue")
+render_review_queue(ws, kb_dir, edit_from_review)
 
 st.header("Training-map gaps")
 jobs = sorted(catalogue.jobs.values(), key=lambda j: (j.rome_code or "~", j.title))
