@@ -241,3 +241,18 @@ def test_refresh_workspace_moves_modules_in_and_out_of_plans_and_index(kb: Path,
     assert DRAFT in ws.catalogue.pending and DRAFT not in ws.catalogue.modules
     assert DRAFT not in [i for i, _ in ws.index.search_modules("diagnostic essais batteries de traction", k=5)]
     assert load_catalogue(kb).pending[DRAFT].status.value == "rejected"
+
+
+def test_sync_from_disk_picks_up_decisions_made_elsewhere(kb: Path, tmp_path: Path) -> None:
+    from curriculum.knowledge.review import sync_from_disk
+    from curriculum.services import Workspace
+    from curriculum.settings import Settings
+
+    ws = Workspace.open(Settings.from_env(kb_dir=kb, data_dir=tmp_path / "data", llm_model=""))
+    make_draft(kb, "offre-late", _source(), (0.8,))  # imported after the workspace was loaded
+    done = runner.invoke(app, ["kb", "review", "approve", DRAFT, "--min-confidence", "0.5", "--kb", str(kb)])
+    assert done.exit_code == 0, done.output
+    assert DRAFT in ws.catalogue.pending and "offre-late" not in ws.catalogue.pending
+    assert sync_from_disk(ws) == ["offre-late", DRAFT]  # sorted ids
+    assert DRAFT in ws.catalogue.modules and ws.catalogue.pending["offre-late"].status.value == "draft"
+    assert sync_from_disk(ws) == []
