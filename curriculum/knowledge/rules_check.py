@@ -33,7 +33,7 @@ def _front(path: Path) -> tuple[str, dict]:
     try:
         text = path.read_text(encoding="utf-8")
         front = text.split("---", 2)[1] if path.suffix == ".md" else text
-        return front, yaml.safe_load(front) or {}
+        return front, yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506
     except (OSError, UnicodeDecodeError, IndexError, yaml.YAMLError):
         return "", {}
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def line_of(text: str, loc: Sequence[str | int], *, offset: int = 0) -> int | None:
     """1-based line of the YAML node at ``loc`` (keys / list indexes), or of its closest parent.
@@ -13,7 +15,7 @@ def line_of(text: str, loc: Sequence[str | int], *, offset: int = 0) -> int | No
     ``offset`` is added (e.g. 1 for the ``---`` line opening a front matter block).
     """
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=_Loader)  # libyaml: ~20x faster on a 14 KB imported module
     except yaml.YAMLError:
         return None
     line = node.start_mark.line if node is not None else None
