@@ -45,6 +45,8 @@ class Tagging:
     suggestions: list[SkillSuggestion] = field(default_factory=list)
     awards: list[str] = field(default_factory=list)
     confident: bool = False
+    renewal: bool = False
+    """Optional: the offer is a refresher (recyclage) of its ``awards`` (``Certification.renewal``)."""
 
 
 class OfferTagger(Protocol):

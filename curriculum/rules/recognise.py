@@ -171,15 +171,14 @@ class Recogniser:
         title, text = _fold(title or ""), _fold(text or "")
         out = Recognition()
         self._read(title, out, title=True)
-        welded_without_process = bool(_ISO9606.search(title)) and not any(c.startswith("ISO9606") for c in out.awards)
         titled = _HAB_CONTEXT.search(title) or _IRVE.search(title) or _ISO9606.search(title)
         if not out.awards and titled and not _PREREQUISITE.search(title):  # "Habilitation électrique véhicules"
             for sentence in _SENTENCE.split(text):
                 if _AWARDING.search(sentence) and not _PREREQUISITE.search(sentence):
                     self._read(sentence, out, title=False)
-        elif welded_without_process:  # "Qualification NF EN ISO 9606-1" with the processes in the programme
-            for sentence in _SENTENCE.split(text):
-                for code in self._welding("ISO 9606-1 " + sentence) if not _PREREQUISITE.search(sentence) else []:
+        if _ISO9606.search(title) and not any(c.startswith("ISO9606") for c in out.awards):
+            for sentence in _SENTENCE.split(text):  # "Qualification NF EN ISO 9606-1", processes in the programme
+                for code in [] if _PREREQUISITE.search(sentence) else self._welding("ISO 9606-1 " + sentence):
                     out.add(code, sentence)
         for code in (rncp, rs, *(f"{m.group(1)}{m.group(2)}" for m in _REGISTER.finditer(title))):
             if code and re.fullmatch(r"(RNCP|RS)\d+", code) and self.reference.rule(code):
