@@ -43,6 +43,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
@@ -103,10 +104,31 @@ class SyncReport:
                 "past_sessions": self.past_sessions, "full_sessions": self.full_sessions}
 
 
+def module_file_text(module: Module) -> str:
+    """The file text :func:`~curriculum.knowledge.editing.module_text` writes, emitted by libyaml
+    (``CSafeDumper``) when available: the same bytes (checked by the tests on the shipped and imported
+    modules), 5-20x faster — an imported offer's front matter with its suggestions is ~14 KB, which the
+    pure-Python emitter takes ~20-60 ms to write (10 minutes for a 10,000-offer feed on this machine)."""
+    dumper = getattr(yaml, "CSafeDumper", None)
+    if dumper is None:
+        return module_text(module)
+    data = module.model_dump(mode="json", exclude_none=True)
+    if data.get("status") == "approved":
+        del data["status"]
+    if not data.get("suggestions"):
+        data.pop("suggestions", None)
+    if data.get("certification") and not data["certification"].get("also"):
+        data["certification"].pop("also", None)
+    for s in data.get("sessions", []):
+        s.update(start=dt.date.fromisoformat(s["start"]), end=dt.date.fromisoformat(s["end"]))
+    front = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200)
+    return f"---\n{front}---\n{module.body.strip()}\n"
+
+
 def record_digest(module: Module) -> str:
     """sha256 (hex) of a module's file text without its origin and version: the digest given to
     modules that an importer delivered without an origin."""
-    return hashlib.sha256(module_text(module.model_copy(update={"origin": None, "version": 1})).encode()).hexdigest()
+    return hashlib.sha256(module_file_text(module.model_copy(update={"origin": None, "version": 1})).encode()).hexdigest()
 
 
 def _with_origin(module: Module, feed: str, today: dt.date) -> Module:
@@ -207,7 +229,7 @@ class _Sync:
                         self.issue(module.id, key, None, "the file changed during the import: left as it is "
                                    "(run the import again)")
                         return
-                    atomic_write_text(path, module_text(module))
+                    atomic_write_text(path, module_file_text(module))
             except (OSError, Timeout) as exc:
                 self.issue(module.id, key, None, f"cannot write the module file: {exc} (previous file kept)")
                 return

@@ -229,3 +229,14 @@ def test_modules_without_origin_get_one_keyed_by_id(kb: Path, base: Module) -> N
     assert sync_feed([plain], kb, "academy", today=TODAY).unchanged == ["csv-row-1"]
     changed = plain.model_copy(update={"cost_eur": 999.0})
     assert sync_feed([changed], kb, "academy", today=TODAY).updated == ["csv-row-1"]
+
+
+def test_fast_file_text_is_the_editors_text(base: Module) -> None:
+    """Sync writes with libyaml; the bytes must be exactly those of the editor's module_text."""
+    shipped = load_catalogue(KB_DIR)
+    rich = Module.model_validate({**offer(base, "F1/A1", status=ModuleStatus.DRAFT, outcomes=[]).model_dump(),
+                                  "suggestions": [{"skill": o.skill, "level": o.level, "confidence": 0.42,
+                                                   "source": "text", "evidence": "« consigner » : EPI, 400–800 V"}
+                                                  for o in base.outcomes]})
+    for m in [*shipped.modules.values(), rich]:
+        assert feeds.module_file_text(m) == module_text(m), m.id
