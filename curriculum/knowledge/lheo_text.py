@@ -209,7 +209,8 @@ def required_codes(clause: str, reference: RulesReference) -> list[str]:
     return codes
 
 
-_NOTHING = re.compile(r"^\W*(?:(?:pr[ée]-?\s?requis|conditions?(?: d['’]\s?(?:acc[èe]s|admission))?)\s*:?\s*)?(?:aucune?s?|n[ée]ant|sans objet|non|pas de pr[ée]-?\s?requis|aucun pr[ée]-?\s?requis|"
+_NOTHING = re.compile(r"^\W*(?:(?:pr[ée]-?\s?requis|conditions?(?: d['’]\s?(?:acc[èe]s|admission))?)\s*:?\s*)?"
+                      r"(?:aucune?s?|n[ée]ant|sans objet|non|pas de pr[ée]-?\s?requis|aucun pr[ée]-?\s?requis|"
                       r"sans pr[ée]-?\s?requis|-|/)?\W*$", re.I)
 
 

@@ -6,7 +6,6 @@ own behaviour is tested with the explicit ``KeywordTagger``."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
