@@ -111,9 +111,9 @@ def _read(source: Path | str | bytes, feed: str | None) -> tuple[Element, dict[i
         root = parser.close()
     except ParseError as exc:
         line = exc.position[0] if exc.position else None
+        declared = raw.lstrip()[:200].startswith(b"<?xml") and b"encoding" in raw.lstrip()[:200].split(b"?>")[0]
         hint = ("; a file that is not UTF-8 must declare its encoding, e.g. <?xml version=\"1.0\" "
-                "encoding=\"ISO-8859-1\"?>") if "invalid token" in str(exc) and not raw.lstrip().startswith(b"<?xml") \
-            else ""
+                "encoding=\"ISO-8859-1\"?>") if "invalid token" in str(exc) and not declared else ""
         raise InputError(f"invalid XML: {exc}{hint}", file=file, line=line) from exc
     return root, parser.lines, file
 

@@ -48,6 +48,9 @@ def test_undeclared_latin1_is_a_clear_error(catalogue) -> None:
     with pytest.raises(InputError) as exc:
         parse(catalogue, raw.encode("iso-8859-1"))
     assert exc.value.line == 2 and "declare its encoding" in exc.value.message
+    with pytest.raises(InputError) as exc:  # a declaration without encoding: UTF-8 too
+        parse(catalogue, ('<?xml version="1.0"?>\n' + raw).encode("iso-8859-1"))
+    assert exc.value.line == 3 and "declare its encoding" in exc.value.message
 
 
 def test_no_title_is_rejected_naming_offer_line_and_field(catalogue) -> None:
