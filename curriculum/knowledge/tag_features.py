@@ -4,7 +4,8 @@ Sources (each 0–1, 0 when silent):
 
 * ``cert`` — **certification facts**: the share of the catalogue's modules awarding a recognised code
   (:mod:`curriculum.rules.recognise`) that teach the skill; modules awarding a code the recognised one
-  implies or is implied by (rules closure: ``B2VL`` → ``B1VL``, ``IRVE-2`` → ``IRVE``) count 0.6.
+  implies or is implied by (rules closure: ``B2VL`` → ``B1VL``, ``IRVE-2`` → ``IRVE``) count 0.6;
+  ``cert_all`` = 1 when every module awarding the very code teaches it.
 * ``rome`` — the offer's ROME codes (:mod:`curriculum.knowledge.rome_skills`): job and fiche weight.
 * ``emb`` / ``emb_rank`` — MiniLM cosine of the best sentence (:class:`~.text_skills.EmbeddingMatcher`)
   and ``1 / (1 + rank)`` of the skill among the offer's skills.
@@ -12,6 +13,8 @@ Sources (each 0–1, 0 when silent):
   (:class:`~.text_skills.LabelMatcher`), the label found word for word, the match is in the title.
 * ``rome_text`` / ``cert_text`` — agreement: the ROME or certification feature times the text's
   (``max(lex, emb_rank)``): a job skill the offer also names weighs more than either alone.
+* ``bare_cert`` — ``cert_all`` for an offer with a title only: there, a text that does not name the skill
+  is not evidence against it.
 
 Candidates are the skills some source proposes: a certification fact, a ROME link, a lexical coverage
 ≥ 0.5, or one of the offer's :data:`EMB_CANDIDATES` nearest skills by embeddings.
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.rules.reference import RulesReference
 
-FEATURES = ("cert", "rome", "emb", "emb_rank", "lex", "verbatim", "title", "rome_text", "cert_text")
+FEATURES = ("cert", "cert_all", "rome", "emb", "emb_rank", "lex", "verbatim", "title", "rome_text", "cert_text", "bare_cert")
 EMB_CANDIDATES = 15
 IMPLIED_WEIGHT = 0.6
 
@@ -84,12 +87,13 @@ class CertificationFacts:
 
 
 def gather(cert: dict[str, tuple[float, int, str]], rome: dict, lexical: dict[str, tuple[float, bool, str]],
-           semantic: dict[str, tuple[float, str]], title: str, default_level: int = 2) -> list[Candidate]:
+           semantic: dict[str, tuple[float, str]], title: str, default_level: int = 2, bare: bool = False) \
+        -> list[Candidate]:
     """Merge the sources' answers for one offer into candidates (see the module docstring).
 
     ``cert``: :meth:`CertificationFacts.skills`; ``rome``: skill → :class:`~.rome_skills.RomeHit`;
     ``lexical``: :meth:`~.text_skills.LabelMatcher.match`; ``semantic``: one offer of
-    :meth:`~.text_skills.EmbeddingMatcher.match_many` (best first)."""
+    :meth:`~.text_skills.EmbeddingMatcher.match_many` (best first); ``bare``: the offer has no text."""
     ranked = list(semantic)
     floor = min((v[0] for v in semantic.values()), default=0.0)
     pool = dict.fromkeys([*cert, *rome, *(s for s, v in lexical.items() if v[0] >= 0.5), *ranked[:EMB_CANDIDATES]])
@@ -99,6 +103,7 @@ def gather(cert: dict[str, tuple[float, int, str]], rome: dict, lexical: dict[st
         if skill in cert:
             share, level, evidence = cert[skill]
             c.features["cert"], c.level, c.evidence["certification"] = share, level, evidence
+            c.features["cert_all"] = float(share >= 0.999)
         if skill in rome:
             hit = rome[skill]
             c.features["rome"] = hit.weight
@@ -118,5 +123,6 @@ def gather(cert: dict[str, tuple[float, int, str]], rome: dict, lexical: dict[st
         text = max(c.features.get("lex", 0.0), c.features["emb_rank"])
         c.features["rome_text"] = c.features.get("rome", 0.0) * text
         c.features["cert_text"] = c.features.get("cert", 0.0) * text
+        c.features["bare_cert"] = c.features.get("cert_all", 0.0) * float(bare)
         out.append(c)
     return out
