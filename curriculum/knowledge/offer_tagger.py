@@ -11,10 +11,9 @@ For one offer (or a batch: :meth:`DefaultOfferTagger.tag_many`):
    sentences and the taxonomy labels; taxonomy labels found in the text (lexical coverage, verbatim).
 3. **One calibrated confidence** per skill: a logistic model over the features, fitted on the shipped
    catalogue's modules (full text and title only) by ``python benchmarks/tagging.py --fit``; the
-   coefficients and the figures are in ``curriculum/data/tagging_calibration.json``. The level is what the
-   awarding
-   modules teach, else the ROME/job level, else 2 (assisted); the source is the feature contributing most;
-   the evidence quotes the sentence or the certification/ROME fact.
+   coefficients and the figures are in ``curriculum/data/tagging_calibration.json``. The level is what
+   the awarding modules teach, else the ROME/job level, else 2 (assisted); the source is the feature
+   contributing most; the evidence quotes the sentence or the certification/ROME fact.
 4. Optionally **re-ranked by the LLM** when a chat model is given (:mod:`.tag_rerank`); without a model
    nothing changes.
 
