@@ -25,7 +25,9 @@ re-derived; 5-fold cross-validation grouped by module; stated again in ``tagging
   0.12 / 0.10 for the interim verbatim-label tagger.
 * ``confident = True`` (the importer may approve without review) when **at least 2 outcomes and the best
   suggestion ≥ 0.8** (:attr:`Calibration.min_outcomes`, :attr:`Calibration.auto_approve`): a third of the
-  shipped modules qualify, with outcome precision 0.83–0.87; every other offer becomes a draft.
+  shipped modules qualify, with outcome precision 0.83–0.87; every other offer becomes a draft. An offer whose
+  title names a certification the rules govern (``B2VL``, ``IRVE-2``, ``ISO9606-1-141``…: recognised as an
+  exact code, never guessed) needs **one** outcome ≥ 0.8 beside it: the award is a fact, not a guess.
 * ``suggestions`` keep every candidate ≥ :data:`SUGGESTION_FLOOR` (0.05); :func:`suggest_skills` shows
   those ≥ :data:`EDITOR_FLOOR` (0.2; confidence is calibrated: about one in three is right in 0.2–0.4).
 
@@ -208,7 +210,11 @@ class DefaultOfferTagger:
         outcomes = [SkillLevel(skill=s.skill, level=s.level) for s in suggestions if s.confidence >= cal.threshold]
         awards = list(rec.awards) if rec else []
         best = max((s.confidence for s in suggestions), default=0.0)
-        confident = len(outcomes) >= cal.min_outcomes and best >= cal.auto_approve
+        # a rules-governed certification named in the title is an exact fact (36 real-style titles, no false
+        # positive): one strong skill then suffices, so a "Habilitation B2VL / BCL" offer is plannable at once
+        titled = rec is not None and any(self.reference.rule(c) is not None and rec.evidence.get(c, "\0") in offer.title
+                                         for c in awards)
+        confident = best >= cal.auto_approve and len(outcomes) >= (1 if titled else cal.min_outcomes)
         return Tagging(outcomes=outcomes, suggestions=suggestions, awards=awards, confident=confident,
                        renewal=bool(rec and rec.renewal))
 
