@@ -147,7 +147,7 @@ def parse_lheo(source: Path | str | bytes, catalogue: Catalogue, tagger: OfferTa
     ``numero`` (else its title), suffixed with the town when the formation has several actions.
     Units: hours, EUR, WGS84 degrees. ``feed`` names the feed in ``Module.origin`` (default: the file
     stem; for bytes, also the name used in issues); ``seats``: seats of a session that states none;
-    ``progress(done, total)`` is called after each formation. ``tagger`` defaults to
+    ``progress(done, total)`` counts formations tagged (the slow step; in batches). ``tagger`` defaults to
     ``build_tagger(catalogue)``; a tagger that raises makes that offer a draft (reported).
 
     Raises
@@ -162,27 +162,48 @@ def parse_lheo(source: Path | str | bytes, catalogue: Catalogue, tagger: OfferTa
     reference = load_reference()
     today = dt.date.today()
     formations = list(root.iter("formation"))
-    for i, formation in enumerate(formations, 1):
-        offer = read_offer(formation, i)
+    offers = [read_offer(formation, i) for i, formation in enumerate(formations, 1)]
+    taggings = _tag_all(offers, tag, run, progress)
+    for i, (formation, offer, tagging) in enumerate(zip(formations, offers, taggings), 1):
         for where, message in offer.problems:
             run.issue(offer, f"formation[{i}]/{where}", message)
-        tagging = _tag(offer, tag, run)
         actions = formation.findall("action")
         if not actions:
             run.issue(offer, f"formation[{i}]/action", "the offer has no action (no place, dates or duration)")
         for j, action in enumerate(actions, 1):
             _action(offer, tagging, action, j, len(actions) > 1, run, reference, today)
-        if progress is not None:
-            progress(i, len(formations))
     return run.modules, run.issues
 
 
-def _tag(offer: Offer, tagger: OfferTagger, run: _Run) -> Tagging:
-    text = OfferText(title=offer.title, text="\n\n".join(t for t in (offer.objective, offer.results, offer.content) if t),
+def _text(offer: Offer) -> OfferText:
+    return OfferText(title=offer.title, text="\n\n".join(t for t in (offer.objective, offer.results, offer.content) if t),
                      language=offer.language, rome=offer.rome, formacode=offer.formacode, rncp=offer.rncp,
                      rs=offer.rs, certifinfo=offer.certifinfo)
+
+
+def _tag_all(offers: list[Offer], tagger: OfferTagger, run: _Run, progress) -> list[Tagging]:
+    """Every offer's tagging: in batches through ``tagger.tag_many`` when the tagger has it (one embedding
+    call per batch), else one by one; ``progress(done, total)`` in offers tagged (tagging is the slow step).
+    A batch that fails is tagged again offer by offer, so one odd offer only costs itself."""
+    many = getattr(tagger, "tag_many", None)
+    if many is not None:
+        try:
+            out = many([_text(o) for o in offers], progress=progress)
+            if len(out) == len(offers) and all(isinstance(t, Tagging) for t in out):
+                return out
+        except Exception:  # noqa: BLE001 - fall back to one by one, where each failure is reported
+            pass
+    out = []
+    for k, offer in enumerate(offers, 1):
+        out.append(_tag(offer, tagger, run))
+        if progress is not None:
+            progress(k, len(offers))
+    return out
+
+
+def _tag(offer: Offer, tagger: OfferTagger, run: _Run) -> Tagging:
     try:
-        tagging = tagger(text)
+        tagging = tagger(_text(offer))
         if not isinstance(tagging, Tagging):
             raise TypeError(f"returned {type(tagging).__name__}, not a Tagging")
         return tagging
@@ -287,7 +308,7 @@ def _build(offer: Offer, tagging: Tagging, action: Element, j: int, several: boo
         prerequisites={"certifications": codes, "text": text},
         outcomes=tagging.outcomes, suggestions=tagging.suggestions,
         status="approved" if tagging.confident and tagging.outcomes else "draft",
-        certification=certification_of(offer, tagging.awards, reference), references=offer.references(),
+        certification=certification_of(offer, tagging.awards, reference, renewal=tagging.renewal), references=offer.references(),
         origin=origin, funding=funding, eqf_level=EQF_OF_LEVEL.get(offer.exit_level), illustrative=False, body=body)
     try:
         module = Module.model_validate(data)

@@ -173,12 +173,13 @@ def _family(reference: RulesReference, code: str) -> str | None:
     return _FAMILIES[key]
 
 
-def certification_of(offer: Offer, awards: list[str], reference: RulesReference) -> dict | None:
+def certification_of(offer: Offer, awards: list[str], reference: RulesReference, *,
+                     renewal: bool = False) -> dict | None:
     """``Module.certification`` from the tagger's ``awards`` (first = ``code``, the rest = ``also``)
     plus the offer's RNCP/RS codes when it is ``certifiante`` (or says nothing); label = the title
     with the register code; standard = the rules' family of the first award when it is a standard
     (NF C 18-510, NF C 18-550, NF EN ISO 9606-1), else one named in the title; None when nothing is
-    awarded."""
+    awarded. ``renewal``: the offer is a refresher (recyclage) of the awards (the tagger says so)."""
     codes = list(dict.fromkeys(awards))
     if offer.certifying is not False:
         codes += [c for c in offer.registers if c not in codes]
@@ -190,7 +191,7 @@ def certification_of(offer: Offer, awards: list[str], reference: RulesReference)
     if standard is None and (m := _STANDARDS.search(offer.title)):
         standard = " ".join(m.group().replace("‑", "-").split())
     label = f"{offer.title} ({register})" if register and register not in offer.title else offer.title
-    return {"code": codes[0], "also": codes[1:], "label": label, "standard": standard}
+    return {"code": codes[0], "also": codes[1:], "label": label, "standard": standard, "renewal": renewal}
 
 
 DOMAINS = (("irve", "charging"), ("borne", "charging"), ("habilitation", "ev-safety"), ("batter", "batteries"),

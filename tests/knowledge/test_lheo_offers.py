@@ -171,3 +171,21 @@ def test_entities_and_doctype_refused(catalogue) -> None:
     with pytest.raises(Exception) as exc:
         parse_lheo(bomb, catalogue, lambda o: Tagging())
     assert "Entit" in type(exc.value).__name__ or "entit" in str(exc.value).lower()
+
+
+def test_refresher_offer_is_a_renewal_and_big_feeds_are_tagged_in_batches(catalogue) -> None:
+    from curriculum.knowledge.offer_tagger import build_tagger
+
+    tagger = build_tagger(catalogue, use_embeddings=False)
+    calls = []
+    real = tagger.tag_many
+
+    def counting(offers, progress=None, batch=256):
+        calls.append(len(offers))
+        return real(offers, progress=progress, batch=batch)
+    tagger.tag_many = counting
+    feed = one_offer(intitule_formation="Recyclage habilitation électrique B2VL — véhicules électriques")
+    seen = []
+    (module,), _ = parse_lheo(feed, catalogue, tagger, feed="test", progress=lambda d, t: seen.append((d, t)))
+    assert module.certification.code == "B2VL" and module.certification.renewal is True
+    assert calls == [1] and seen[-1] == (1, 1)  # one batch call for the whole feed, progress in offers
