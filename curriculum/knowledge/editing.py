@@ -278,19 +278,18 @@ def reindex_module(workspace, module_id: str) -> float:
     return time.perf_counter() - started
 
 
-def suggest_tags(workspace, text: str, k: int = 5, language: str = "en") -> list[dict]:
-    """AI-assisted tagging: the ``k`` taxonomy skills nearest to ``text`` by embeddings, as
-    ``{"skill", "label", "confidence"}`` (cosine similarity 0–1). Suggestions only: never applied.
-
-    Raises
-    ------
-    RetrievalError
-        When the vector store or the embedding model cannot be used.
+def suggest_tags(workspace, text: str, k: int = 5, language: str = "en", *, title: str | None = None,
+                 rome: list[str] | None = None) -> list[dict]:
+    """AI-assisted tagging for the editor: up to ``k`` taxonomy skills for ``text`` (title, summary, body),
+    as ``{"skill", "label", "confidence", "source", "evidence", "level"}`` — the offer tagger's calibrated
+    suggestions (:func:`curriculum.knowledge.offer_tagger.suggest_skills`: certifications through the
+    rules, the ROME fiche's skills when ``rome`` codes are given, labels and sentence embeddings;
+    confidence is a probability 0–1, nothing below 0.2 is shown; level 1–4). Suggestions only: never applied.
+    Without the embedding model the tagger's calibration fitted without embeddings is used.
     """
-    vectors = workspace.taxonomy_vectors()
-    query = workspace._embeddings().embed_query(text)
-    return [{"skill": sid, "label": workspace.catalogue.skill_label(sid, language), "confidence": score}
-            for sid, score in vectors.search(query, k)]
+    from curriculum.knowledge.offer_tagger import suggest_skills
+
+    return suggest_skills(workspace.catalogue, text, k=k, language=language, title=title, rome=rome)
 
 
 def load_valid_catalogue(kb_dir: Path):

@@ -247,8 +247,9 @@ def test_suggest_tags_from_embeddings(kb: Path, tmp_path: Path) -> None:
     job = ws.catalogue.jobs["ev-battery-maintenance-technician"]
     ws.catalogue.taxonomy = {r.skill: ws.catalogue.taxonomy[r.skill] for r in job.required_skills}
     tags = suggest_tags(ws, "Using battery testers and test benches to check traction battery packs", k=3)
-    assert len(tags) == 3 and all(set(t) == {"skill", "label", "confidence"} for t in tags)
-    assert tags[0]["label"] == "operate battery test equipment" and 0 < tags[0]["confidence"] <= 1
+    assert 1 <= len(tags) <= 3
+    assert all({"skill", "label", "confidence", "source", "level"} <= set(t) for t in tags)
+    assert tags[0]["label"] == "operate battery test equipment" and all(0.2 <= t["confidence"] <= 1 for t in tags)
 
 
 def test_cli_validate_lists_every_error(tmp_path: Path) -> None:
