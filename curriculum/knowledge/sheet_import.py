@@ -198,7 +198,7 @@ def _module(key: str, group: list[tuple[int, list[Any]]], rows: _Rows, tag: Offe
     references = {"rome": offer.rome, "rncp": _register(offer.rncp, "RNCP"), "rs": _register(offer.rs, "RS")}
     data = dict(
         id=_ident(key), title=title, language=offer.language, summary=str(rows.get(first, "summary") or "")[:300],
-        domain=str(rows.get(first, "domain") or "general"), duration_hours=hours, hours_estimate=estimate,
+        domain=str(rows.get(first, "domain") or _domain(title, text)), duration_hours=hours, hours_estimate=estimate,
         cost_eur=price, modality=modality, provider=str(rows.get(first, "provider") or "unknown provider"),
         places=list(places.values()), sessions=sessions, outcomes=outcomes, suggestions=suggestions,
         status=ModuleStatus.APPROVED if confident and outcomes else ModuleStatus.DRAFT,
@@ -210,6 +210,13 @@ def _module(key: str, group: list[tuple[int, list[Any]]], rows: _Rows, tag: Offe
                          (("objectives", "Objectifs"), ("content", "Contenu"), ("prerequisites", "Prérequis"))
                          if rows.get(first, f)))
     return Module.model_validate(data)
+
+
+def _domain(title: str, text: str) -> str:
+    from curriculum.knowledge.lheo_offer import DOMAINS
+
+    norm = normalise_label(f"{title} {text}")
+    return next((d for key, d in DOMAINS if key in norm), "general")
 
 
 def _register(code: str | None, prefix: str) -> str | None:

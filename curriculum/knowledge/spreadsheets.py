@@ -11,7 +11,7 @@ A **profile** says which column holds which field; it is saved in the knowledge 
 
 Fields (:data:`SHEET_FIELDS`; any may be missing): ``id``, ``title``, ``summary``, ``objectives``,
 ``content``, ``domain``, ``language``, ``duration`` (hours; or text such as ``21 h``, ``3 jours``,
-``2 semaines`` — days count 7 h, weeks 35 h, and the module is flagged ``hours_estimate``), ``price``
+``2 semaines`` — converted by the LHEO rules, and the module is flagged ``hours_estimate``), ``price``
 (EUR excl. VAT, French formats ``1 234,50 €``), ``modality`` (``présentiel``, ``distanciel``,
 ``mixte``, ``alternance``, ``AFEST``… or the schema's names), ``provider``, ``city``, ``postcode``,
 ``lat``, ``lon``, ``session_start``, ``session_end`` (``03/03/2027``, ``3 mars 2027``, ISO, Excel
@@ -79,8 +79,6 @@ MODALITIES = {"in_person": ("presentiel", "in person", "in_person", "sur site", 
               "blended": ("mixte", "hybride", "blended", "multimodal", "presentiel et distanciel"),
               "work_study": ("alternance", "work study", "work_study", "apprentissage", "contrat de professionnalisation"),
               "workplace": ("afest", "workplace", "en situation de travail", "sur poste")}
-HOURS_PER = {"h": 1.0, "heure": 1.0, "jour": 7.0, "j": 7.0, "semaine": 35.0, "sem": 35.0}
-"""Conversion of stated durations: a training day is 7 h, a week 35 h (French legal full-time week)."""
 _FR_MONTHS = [("janv", "janvier"), ("fevr", "fevrier", "févr", "février"), ("mars",), ("avr", "avril"), ("mai",),
               ("juin",), ("juil", "juillet"), ("aout", "août"), ("sept", "septembre"), ("oct", "octobre"),
               ("nov", "novembre"), ("dec", "decembre", "déc", "décembre")]
@@ -243,20 +241,24 @@ def parse_date(value: Any, *, day_first: bool = True) -> dt.date:
 
 
 def parse_hours(value: Any) -> tuple[float, str | None]:
-    """Hours from a duration cell, and the estimate note when converted from days or weeks.
-    ``21`` / ``21 h`` / ``21,5 heures`` → (21, None); ``3 jours`` → (21, "'3 jours' × 7 h per day")."""
+    """Hours from a duration cell, and the estimate note when converted from other units — the same
+    rules as LHEO's ``duree-indicative`` (:func:`curriculum.knowledge.lheo_fields.parse_indicative`:
+    7 h a day, 35 h a week, 151.67 h a month, 1 200 h a school year). ``21`` / ``21 h`` / ``21,5 heures``
+    → (21, None); ``3 jours`` → (21, "'3 jours': 7 h per day …"). Raises ``ValueError`` otherwise."""
+    from curriculum.knowledge.lheo_fields import parse_indicative
+
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value), None
-    text = str(value).strip().lower()
-    m = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*([a-zé]*)\.?", text)
-    unit = (m.group(2) if m else "").rstrip("s").replace("é", "e") or "h"
-    if not m or unit not in HOURS_PER:
+    text = str(value).strip()
+    try:
+        return parse_number(text), None  # a bare number is hours
+    except ValueError:
+        pass
+    found = parse_indicative(text)
+    if found is None:
         raise ValueError(f"not a duration: {value!r} (write hours, e.g. 21 or 21 h, or 3 jours)")
-    n = parse_number(m.group(1))
-    if HOURS_PER[unit] == 1.0:
-        return n, None
-    per = "day" if HOURS_PER[unit] == 7.0 else "week"
-    return n * HOURS_PER[unit], f"{value!r} × {HOURS_PER[unit]:g} h per {per}"
+    hours, rule = found
+    return hours, f"{text!r}: {rule}" if rule else None
 
 
 def modality_of(value: str) -> str:
