@@ -28,6 +28,7 @@ from curriculum.knowledge.editing import add_lines, reindex_module, save_module,
 from curriculum.knowledge.gaps import job_gaps
 from curriculum.knowledge.validate import validate_kb
 from curriculum.models import Modality, Module
+from ui.components.import_view import render_import
 from ui.components.review_view import render_review_queue
 from ui.services import workspace
 
@@ -265,6 +266,9 @@ if selected and selected != st.session_state.get("_ed_id"):
     open_module(selected, kb_dir, catalogue)
 if selected and st.session_state.get("_ed_id") == selected:
     editor(kb_dir)
+
+st.header("Import offers")
+render_import(ws, kb_dir)
 
 st.header("Review queue")
 render_review_queue(ws, kb_dir, edit_from_review)
