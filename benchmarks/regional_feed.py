@@ -117,6 +117,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="timed plans per eval learner")
     ap.add_argument("--skip-cli", action="store_true", help="no whole-process timings")
     ap.add_argument("--skip-index", action="store_true", help="do not embed (no MiniLM)")
+    ap.add_argument("--skip-cli-index", action="store_true", help="no whole-process `curriculum index` (it embeds "
+                    "the same modules as the in-process step again)")
     ap.add_argument("--profile", action="store_true", help="profile the slowest plan on the enlarged catalogue")
     ap.add_argument("--keep", type=Path, help="keep the feeds and knowledge bases in this folder")
     args = ap.parse_args()
@@ -180,7 +182,7 @@ def main() -> None:
                  ("kb import-lheo (second feed)", ["kb", "import-lheo", str(feed_b), "--kb", str(kb2)], n_b),
                  ("kb import-lheo (first feed again, unchanged)", ["kb", "import-lheo", str(feed_a), "--kb", str(kb2)], n),
                  ("kb validate", ["kb", "validate", str(kb2)], n)]
-        if not args.skip_index:
+        if not args.skip_index and not args.skip_cli_index:
             steps.append(("index", ["index", "--kb", str(kb2)], n))
         for label, argv, count in steps:
             wall, mem, code, last = cli(argv, env)
