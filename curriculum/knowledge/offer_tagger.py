@@ -28,7 +28,7 @@ re-derived; 5-fold cross-validation grouped by module; stated again in ``tagging
   shipped modules qualify, with outcome precision 0.83–0.87; every other offer becomes a draft. An offer whose
   title names a certification the rules govern (``B2VL``, ``IRVE-2``, ``ISO9606-1-141``…: recognised as an
   exact code, never guessed) needs **one** outcome ≥ 0.8 beside it: the award is a fact, not a guess.
-* ``suggestions`` keep every candidate ≥ :data:`SUGGESTION_FLOOR` (0.05); :func:`suggest_skills` shows
+* ``suggestions`` keep the best :data:`MAX_SUGGESTIONS` (15) candidates ≥ :data:`SUGGESTION_FLOOR` (0.05); :func:`suggest_skills` shows
   those ≥ :data:`EDITOR_FLOOR` (0.2; confidence is calibrated: about one in three is right in 0.2–0.4).
 
 Confidence is a probability (cross-validated: mean confidence 0.91 → 84 % right, 0.69 → 76 %, 0.48 →
@@ -61,6 +61,9 @@ from curriculum.settings import PACKAGE_ROOT
 
 CALIBRATION_FILE = PACKAGE_ROOT / "data" / "tagging_calibration.json"
 SUGGESTION_FLOOR = 0.05
+MAX_SUGGESTIONS = 15
+"""At most this many suggestions are kept per offer (best first): a reviewer reads them, and each is stored in the
+module file (62 suggestions made imported files 14 KB and loading a 10,000-offer catalogue slow)."""
 """Candidates below this confidence are not kept as suggestions at all."""
 EDITOR_FLOOR = 0.2
 """:func:`suggest_skills` hides suggestions below this confidence (the editor's old 0.48–0.59 cosine
@@ -197,7 +200,7 @@ class DefaultOfferTagger:
         scored = sorted(((cal.confidence(c), c) for c in candidates), key=lambda t: -t[0])
         suggestions = []
         for confidence, c in scored:
-            if confidence < SUGGESTION_FLOOR:
+            if confidence < SUGGESTION_FLOOR or len(suggestions) >= MAX_SUGGESTIONS:
                 break
             source = cal.source(c)
             evidence = c.evidence.get(source) or next(iter(c.evidence.values()), None)
