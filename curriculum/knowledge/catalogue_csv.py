@@ -2,7 +2,8 @@
 
 CSV cells holding lists use ``;`` between items: ``outcomes`` / ``prerequisite_skills`` are
 ``uri:level;uri:level``; ``prerequisite_modules`` is ``id;id``; ``prerequisite_certifications`` is
-``code;code`` (certification codes or rule classes such as ``HAB-VL-ELEC``); ``places`` is
+``code;code`` (certification codes or rule classes such as ``HAB-VL-ELEC``); ``prerequisite_competences``
+is ``name;name`` (competences of the certification rules, e.g. ``ELEC-BASICS``); ``places`` is
 ``city|postcode|region|basin|lat|lon;…`` (empty lat/lon: the city is resolved offline);
 ``sessions`` is ``start|end|place|seats;…`` (ISO dates). Units: hours, EUR, km, levels 1–4.
 The certification is ``certification_code`` / ``_label`` / ``_standard`` / ``_issuer_note`` /
@@ -35,8 +36,8 @@ from curriculum.tabular import csv_text, decode_text, parse_number, unescape_cel
 
 FIELDS = ("id", "title", "language", "summary", "domain", "duration_hours", "cost_eur", "modality", "provider",
           "eqf_level", "illustrative", "version", "places", "sessions", "outcomes", "prerequisite_skills",
-          "prerequisite_modules", "prerequisite_certifications", "certification_code", "certification_label",
-          "certification_standard", "certification_issuer_note", "certification_renewal", "certification_source",
+          "prerequisite_modules", "prerequisite_certifications", "prerequisite_competences", "certification_code",
+          "certification_label", "certification_standard", "certification_issuer_note", "certification_renewal", "certification_source",
           "funding_register", "funding_cpf_eligible", "funding_remainder_eur", "funding_note", "body")
 """CSV columns of :func:`export_csv`, and the module fields :func:`import_csv` maps columns to."""
 FUNDING_FIELDS = ("funding_register", "funding_cpf_eligible", "funding_remainder_eur", "funding_note")
@@ -110,7 +111,8 @@ def _row_to_data(get, cache_dir: str | None) -> dict:
                                                    for a, b, p, n in _items(c, 4)])
     data["prerequisites"] = {"skills": cell("prerequisite_skills", _skills),
                              "modules": cell("prerequisite_modules", _items),
-                             "certifications": cell("prerequisite_certifications", _items)}
+                             "certifications": cell("prerequisite_certifications", _items),
+                             "competences": cell("prerequisite_competences", _items)}
     if get("certification_code"):
         data["certification"] = {"code": get("certification_code"), "label": get("certification_label") or
                                  get("certification_code"), "standard": get("certification_standard"),
@@ -206,7 +208,8 @@ def export_csv(modules: Iterable[Module], *, dialect: str = "rfc") -> str:
                   "outcomes": ";".join(f"{o.skill}:{o.level}" for o in m.outcomes),
                   "prerequisite_skills": ";".join(f"{o.skill}:{o.level}" for o in m.prerequisites.skills),
                   "prerequisite_modules": ";".join(m.prerequisites.modules),
-                  "prerequisite_certifications": ";".join(m.prerequisites.certifications)}
+                  "prerequisite_certifications": ";".join(m.prerequisites.certifications),
+                  "prerequisite_competences": ";".join(m.prerequisites.competences)}
         if cert:
             record |= {"certification_code": cert.code, "certification_label": cert.label,
                        "certification_standard": cert.standard, "certification_issuer_note": cert.issuer_note,

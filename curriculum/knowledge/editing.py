@@ -58,8 +58,10 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
-def module_text(module: Module, body: str | None = None) -> str:
-    """A module file: YAML front matter (schema of ``knowledge_base/README.md``) + Markdown body."""
+def module_front_data(module: Module) -> dict:
+    """The front matter of a module file as YAML-ready data: defaults of the newer fields left out
+    (``status: approved``, empty ``suggestions``, ``certification.also``, ``prerequisites.competences``),
+    session dates as dates."""
     data = module.model_dump(mode="json", exclude_none=True)
     if data.get("status") == "approved":
         del data["status"]
@@ -67,8 +69,16 @@ def module_text(module: Module, body: str | None = None) -> str:
         data.pop("suggestions", None)
     if data.get("certification") and not data["certification"].get("also"):
         data["certification"].pop("also", None)
+    if not data["prerequisites"].get("competences"):
+        data["prerequisites"].pop("competences", None)
     for s in data.get("sessions", []):
         s.update(start=dt.date.fromisoformat(s["start"]), end=dt.date.fromisoformat(s["end"]))
+    return data
+
+
+def module_text(module: Module, body: str | None = None) -> str:
+    """A module file: YAML front matter (schema of ``knowledge_base/README.md``) + Markdown body."""
+    data = module_front_data(module)
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200)
     text = module.body if body is None else body
     return f"---\n{front}---\n{text.strip()}\n"

@@ -48,7 +48,7 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from curriculum.errors import KnowledgeBaseError
-from curriculum.knowledge.editing import LOCK_TIMEOUT_S, atomic_write_text, module_text
+from curriculum.knowledge.editing import LOCK_TIMEOUT_S, atomic_write_text, module_front_data, module_text
 from curriculum.knowledge.feed_match import OfferIndex
 from curriculum.models import Module, ModuleStatus, Origin
 
@@ -112,15 +112,7 @@ def module_file_text(module: Module) -> str:
     dumper = getattr(yaml, "CSafeDumper", None)
     if dumper is None:
         return module_text(module)
-    data = module.model_dump(mode="json", exclude_none=True)
-    if data.get("status") == "approved":
-        del data["status"]
-    if not data.get("suggestions"):
-        data.pop("suggestions", None)
-    if data.get("certification") and not data["certification"].get("also"):
-        data["certification"].pop("also", None)
-    for s in data.get("sessions", []):
-        s.update(start=dt.date.fromisoformat(s["start"]), end=dt.date.fromisoformat(s["end"]))
+    data = module_front_data(module)
     front = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200)
     return f"---\n{front}---\n{module.body.strip()}\n"
 

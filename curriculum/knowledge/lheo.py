@@ -68,6 +68,7 @@ from curriculum.knowledge.lheo_text import entry_conditions, one_line
 from curriculum.knowledge.offer_tagger import build_tagger
 from curriculum.knowledge.tagging import OfferTagger, OfferText, Tagging
 from curriculum.models import Module
+from curriculum.rules.apply import stated_prerequisites
 from curriculum.rules.reference import load_reference
 
 __all__ = ["parse_lheo", "slug"]
@@ -300,12 +301,16 @@ def _build(offer: Offer, tagging: Tagging, action: Element, j: int, several: boo
     origin = {"feed": run.feed, "key": key, "digest": hashlib.sha256("".join(serial).encode()).hexdigest(),
               "imported": today}
     body = _body(offer, action, alternance if mode == "work_study" else "", text, estimate, funding, run.feed, key)
+    awarded = [*tagging.awards, *[c for c in offer.registers if offer.certifying is not False]]
+    codes, competences, rule_skills = stated_prerequisites(awarded, reference, renewal=tagging.renewal, held=codes)
+    taught = {o.skill for o in tagging.outcomes}
     data = dict(
         id=ident, title=offer.title, language=language_of(text_of(action, "langue-formation") or offer.language),
         summary=one_line(offer.objective or offer.results or offer.content, 300), domain=domain_of(offer),
         duration_hours=duration, hours_estimate=estimate, cost_eur=price, modality=mode, provider=offer.provider,
         places=places, sessions=sessions,
-        prerequisites={"certifications": codes, "text": text},
+        prerequisites={"certifications": codes, "competences": competences, "text": text,  # stated + the rules'
+                       "skills": [k for k in rule_skills if k.skill not in taught]},
         outcomes=tagging.outcomes, suggestions=tagging.suggestions,
         status="approved" if tagging.confident and tagging.outcomes else "draft",
         certification=certification_of(offer, tagging.awards, reference, renewal=tagging.renewal), references=offer.references(),

@@ -108,7 +108,7 @@ def _check_requires(m: Module, rule: CertificationRule, path: Path, awards: dict
                        f"{s.level} first; the module's prerequisites do not", rule.name, rule.sources)
     for name in req.competences:
         comp = ref.competences[name]
-        if not any(levels.get(o.skill, 0) >= o.level for o in comp.any_of):
+        if name not in m.prerequisites.competences and not any(levels.get(o.skill, 0) >= o.level for o in comp.any_of):
             options = ", ".join(f"{o.skill} ≥ {o.level}" for o in comp.any_of)
             report.add(path, "prerequisites.skills", at,
                        f"awards {rule.name}, which requires {name} ({comp.label}) first: one of {options}; the "

@@ -23,6 +23,7 @@ from curriculum.knowledge.spreadsheets import (SheetProfile, guess_columns, moda
 from curriculum.knowledge.tagging import OfferTagger, OfferText
 from curriculum.models import Module, ModuleStatus, SkillLevel, SkillSuggestion
 from curriculum.retrieval.skill_mapping import normalise_label
+from curriculum.rules.apply import stated_prerequisites
 from curriculum.tabular import parse_number
 
 DEFAULT_LEVEL = 2
@@ -194,6 +195,9 @@ def _module(key: str, group: list[tuple[int, list[Any]]], rows: _Rows, tag: Offe
         outcomes, confident = tagging.outcomes, tagging.confident
     suggestions = list(tagging.suggestions) + [SkillSuggestion(skill=o.skill, level=o.level, confidence=1.0, source="sheet")
                                                for o in named]
+    renewal = tagging.renewal or "recyclage" in normalise_label(f"{title} {cert_cell}")
+    certs, competences, rule_skills = stated_prerequisites(awards, reference, renewal=renewal)
+    taught = {o.skill for o in outcomes}
     raw = json.dumps([[str(c) for c in r] for _, r in group], ensure_ascii=False)
     references = {"rome": offer.rome, "rncp": _register(offer.rncp, "RNCP"), "rs": _register(offer.rs, "RS")}
     data = dict(
@@ -202,8 +206,10 @@ def _module(key: str, group: list[tuple[int, list[Any]]], rows: _Rows, tag: Offe
         cost_eur=price, modality=modality, provider=str(rows.get(first, "provider") or "unknown provider"),
         places=list(places.values()), sessions=sessions, outcomes=outcomes, suggestions=suggestions,
         status=ModuleStatus.APPROVED if confident and outcomes else ModuleStatus.DRAFT,
-        prerequisites={"text": rows.get(first, "prerequisites")},
-        certification={"code": awards[0], "also": awards[1:], "label": cert_cell or title} if awards else None,
+        prerequisites={"text": rows.get(first, "prerequisites"), "certifications": certs, "competences": competences,
+                       "skills": [k for k in rule_skills if k.skill not in taught]},  # the rules' prerequisites
+        certification={"code": awards[0], "also": awards[1:], "label": cert_cell or title,
+                       "renewal": renewal} if awards else None,
         references=references if any(references.values()) else None, illustrative=False,
         origin={"feed": feed, "key": key, "digest": hashlib.sha256(raw.encode()).hexdigest(), "imported": today},
         body="\n\n".join(f"## {h}\n{rows.get(first, f)}" for f, h in

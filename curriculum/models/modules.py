@@ -184,6 +184,8 @@ class ModulePrerequisites(BaseModel):
     certifications: list[str] = Field(default_factory=list, description="certification codes (or rule classes of "
                                       "curriculum.rules) that must be held and valid first; each is met by any "
                                       "certification the rules say implies it")
+    competences: list[str] = Field(default_factory=list, description="competences of the certification rules (e.g. "
+                                   "ELEC-BASICS), each met by any one of its skills at its level")
     text: str | None = None
 
 

@@ -87,7 +87,7 @@ def _meets(levels: dict[str, int], options: list[SkillLevel]) -> bool:
 def effective_module(m: Module, reference: RulesReference, awards: dict[str, str | None]) -> tuple[Module, list[Addition]]:
     """``m`` with the rules applied (see the module docstring); ``awards`` maps module id → the code it
     awards (to recognise provider-locked refreshers). Returns ``m`` itself when nothing changes."""
-    if m.certification is None and not m.prerequisites.certifications and \
+    if m.certification is None and not m.prerequisites.certifications and not m.prerequisites.competences and \
             not any(o.skill in reference.competence_skills for o in m.outcomes):
         return m, []  # most modules: nothing to bind
     outcomes = list(m.outcomes)
@@ -128,6 +128,9 @@ def effective_module(m: Module, reference: RulesReference, awards: dict[str, str
     else:
         for x in sorted(data_certs):
             need(cert_skill(x))
+    for name in m.prerequisites.competences:
+        if name in reference.competences:
+            need(comp_skill(name))
     awarded = [] if cert is None or cert.renewal else list(dict.fromkeys(m.awards))
     for c, rule in ((c, reference.rule(c)) for c in awarded):
         if rule is not None and rule.requires is not None:
@@ -145,7 +148,8 @@ def effective_module(m: Module, reference: RulesReference, awards: dict[str, str
                 need(comp_skill(name))
                 adds.append(Addition(m.id, rule.name, "competence", name, comp_skill(name), 1,
                                      tuple(reference.competences[name].sources),
-                                     _meets(own_pre, reference.competences[name].any_of)))
+                                     name in m.prerequisites.competences
+                                     or _meets(own_pre, reference.competences[name].any_of)))
     if pre == own_pre and modules == m.prerequisites.modules and len(outcomes) == len(m.outcomes):
         return m, adds
     prerequisites = ModulePrerequisites(skills=[SkillLevel(skill=s, level=lvl) for s, lvl in pre.items()],
@@ -201,3 +205,31 @@ def job_certifications(mandatory: list[str], reference: RulesReference) -> list[
                 out.append((comp, code))
                 met |= {comp}
     return out
+
+
+def stated_prerequisites(awards: list[str], reference: RulesReference, *, renewal: bool = False,
+                         held: list[str] = ()) -> tuple[list[str], list[str], list[SkillLevel]]:
+    """What a module awarding ``awards`` must state as prerequisites so its data agrees with the rules
+    (what ``kb validate`` checks): ``(certification codes or classes, competences, skills at levels)``,
+    the certifications added to ``held`` (the module's own ``prerequisites.certifications``) without
+    duplicates. A certification another awarded code of the same module is skipped (no
+    self-prerequisite). Competences (e.g. ``ELEC-BASICS``) are stated by name: any one of their skills
+    meets them, exactly as the rule says. Refreshers (``renewal``) state nothing here: they require the
+    certification itself, which the rules add at plan time. Used by importers, so an imported
+    "Habilitation B2VL / BCL" carries the rules' prerequisites in its own file, visible to the instructor.
+    """
+    certs, competences, skills = list(held), [], []
+    if renewal:
+        return certs, competences, skills
+    met = reference.closure_of(certs)
+    for code in dict.fromkeys(awards):
+        rule = reference.rule(code)
+        if rule is None or rule.requires is None:
+            continue
+        for x in rule.requires.certifications:
+            if x not in met and not (x != code and x in awards):
+                certs.append(x)
+                met |= reference.closure(x)
+        competences += [c for c in rule.requires.competences if c not in competences]
+        skills += [s for s in rule.requires.skills if s not in skills]
+    return certs, competences, skills
