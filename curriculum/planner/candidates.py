@@ -50,8 +50,8 @@ class Candidates:
 
 def candidate_modules(problem: SelectionProblem) -> Candidates:
     """The candidates of ``problem`` (see the module docstring)."""
-    index = teacher_index(problem.modules)
-    certs = certification_index(problem.modules)
+    index = problem.teachers if problem.teachers is not None else teacher_index(problem.modules)
+    certs = problem.certifications if problem.certifications is not None else certification_index(problem.modules)
     mods = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held, index, certs)
     g = Graph(mods, problem.held, problem.gaps, problem.certification_gaps)
     hours10 = [_hours10(m) for m in g.modules]

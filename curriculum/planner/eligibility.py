@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+
+import numpy as np
+from haversine import Unit, haversine_vector
 
 from curriculum.geo import distance_km
 from curriculum.models import LearnerProfile, Module, Place, Session
@@ -59,3 +64,175 @@ def assess(module: Module, learner: LearnerProfile, home: tuple[float, float]) -
                 place = match
                 dist = distance_km(home, (match.lat, match.lon))
     return Eligibility(module.id, True, preferred, place, None if dist is None else round(dist, 1), sessions)
+
+
+# --- every module at once -------------------------------------------------------------------------
+# A plan over a regional catalogue (thousands of modules, most with one place and a few sessions)
+# needs the eligible set, not 10,000 Eligibility objects: the arrays below give it with NumPy, and the
+# Eligibility of a module is computed by ``assess`` itself when someone asks for it.
+
+_TOL_KM = 1e-6
+"""Distances from NumPy (``haversine_vector``) and from the scalar ``haversine`` may differ in their last
+bits (≈ 1e-11 km here): a comparison or rounding closer than this to its boundary is redone with the
+scalar function, so every decision is the one :func:`assess` makes."""
+
+
+class ModuleTable:
+    """The places and sessions of ``modules`` as arrays, for :class:`EligibilityMap`.
+
+    Built once per catalogue (:func:`curriculum.planner.index.module_table`). Places are numbered in
+    module order (each module's places contiguous, in its own order); sessions too, each module's
+    sorted by start date (stable, as :func:`assess` sorts them). Dates are proleptic ordinals.
+    """
+
+    def __init__(self, modules: dict[str, Module]) -> None:
+        self.ids = list(modules)
+        self.modules = list(modules.values())
+        self.position = {mid: k for k, mid in enumerate(self.ids)}
+        n = len(self.ids)
+        self.travel = np.array([m.modality.needs_travel for m in self.modules], dtype=bool)
+        self.n_places = np.array([len(m.places) for m in self.modules], dtype=np.int64)
+        self.first_place = np.concatenate(([0], np.cumsum(self.n_places)[:-1])).astype(np.int64) if n \
+            else np.zeros(0, np.int64)
+        self.place_module = np.repeat(np.arange(n), self.n_places)
+        self.coords = np.array([(p.lat, p.lon) for m in self.modules for p in m.places], dtype=float).reshape(-1, 2)
+        self.has_sessions = np.array([bool(m.sessions) for m in self.modules], dtype=bool)
+        s_mod, s_open, s_start, s_end, s_any, s_match, pair_s, pair_p = [], [], [], [], [], [], [], []
+        for k, m in enumerate(self.modules):
+            for s in sorted(m.sessions, key=lambda s: s.start):
+                j = len(s_mod)
+                s_mod.append(k)
+                s_open.append(s.seats > 0)
+                s_start.append(s.start.toordinal())
+                s_end.append(s.end.toordinal())
+                s_any.append(s.place is None)
+                same = [int(self.first_place[k]) + i for i, p in enumerate(m.places) if p.city == s.place]
+                s_match.append(same[0] if same else -1)
+                pair_s += [j] * len(same)
+                pair_p += same
+        self.session_module = np.array(s_mod, dtype=np.int64)
+        self.session_open = np.array(s_open, dtype=bool)
+        self.session_start = np.array(s_start, dtype=np.int64)
+        self.session_end = np.array(s_end, dtype=np.int64)
+        self.session_anywhere = np.array(s_any, dtype=bool)
+        self.session_place = np.array(s_match, dtype=np.int64)  # first place of the session's city, or -1
+        self.pair_session = np.array(pair_s, dtype=np.int64)  # (session, place of the session's city)
+        self.pair_place = np.array(pair_p, dtype=np.int64)
+
+    def distances(self, home: tuple[float, float]) -> np.ndarray:
+        """Great-circle distance (km) from ``home`` to every place, by ``haversine_vector``."""
+        if not len(self.coords):
+            return np.zeros(0)
+        return haversine_vector(np.array([home], dtype=float), self.coords, Unit.KILOMETERS, comb=True)[:, 0]
+
+
+class EligibilityMap(Mapping[str, Eligibility]):
+    """module id → :class:`Eligibility` for one learner, over a whole catalogue.
+
+    Which modules are eligible (``ok``, ``ok_ids``), their modality preference and distance come from
+    the arrays of a :class:`ModuleTable` and equal what :func:`assess` returns; a module's full
+    :class:`Eligibility` (place, sessions, reason) is computed by :func:`assess` on first access.
+    Read-only; keys are every module id of the table.
+    """
+
+    def __init__(self, table: ModuleTable, learner: LearnerProfile, home: tuple[float, float]) -> None:
+        self.table, self.learner, self.home = table, learner, home
+        self._cache: dict[str, Eligibility] = {}
+        t = table
+        n = len(t.ids)
+        self.km = t.distances(home)
+        reach = self.km <= learner.mobility_km
+        for j in np.flatnonzero(np.abs(self.km - learner.mobility_km) <= _TOL_KM):
+            reach[j] = self._exact(int(j)) <= learner.mobility_km
+        reachable = np.bincount(t.place_module, weights=reach, minlength=n) > 0 if len(reach) else np.zeros(n, bool)
+        city_ok = t.session_anywhere | ~t.travel[t.session_module]
+        if len(t.pair_session):
+            city_ok |= np.bincount(t.pair_session, weights=reach[t.pair_place], minlength=len(city_ok)) > 0
+        fitting = (t.session_open & (t.session_start >= learner.start.toordinal())
+                   & (t.session_end <= learner.deadline.toordinal()) & city_ok)
+        fits = np.bincount(t.session_module, weights=fitting, minlength=n) > 0 if len(fitting) else np.zeros(n, bool)
+        self.ok = (~t.travel | reachable) & (~t.has_sessions | fits)
+        self.ok_ids = [t.ids[k] for k in np.flatnonzero(self.ok)]
+        first = np.full(n, -1, dtype=np.int64)  # each module's first fitting session (sessions sorted by start)
+        hits = np.flatnonzero(fitting)
+        if len(hits):
+            mods, at = np.unique(t.session_module[hits], return_index=True)
+            first[mods] = hits[at]
+        self._first = first
+        self._reach = reach
+        self.usable: dict[str, Module] | None = None  # filled by CatalogueIndex.usable
+
+    def _exact(self, place: int) -> float:
+        p = self.table.coords[place]
+        return distance_km(self.home, (float(p[0]), float(p[1])))
+
+    def __getitem__(self, mid: str) -> Eligibility:
+        hit = self._cache.get(mid)
+        if hit is None:
+            hit = self._cache[mid] = assess(self.table.modules[self.table.position[mid]], self.learner, self.home)
+        return hit
+
+    def __contains__(self, mid: object) -> bool:
+        return mid in self.table.position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table.ids)
+
+    def __len__(self) -> int:
+        return len(self.table.ids)
+
+    def is_ok(self, mid: str) -> bool:
+        """True when ``mid`` is eligible (``self[mid].ok``, without computing it)."""
+        return bool(self.ok[self.table.position[mid]])
+
+    def preferred(self, mid: str) -> bool:
+        """``self[mid].preferred``: the module's modality is among the learner's preferences."""
+        return self.table.modules[self.table.position[mid]].modality in self.learner.preferred_modalities
+
+    def distance(self, mid: str) -> float | None:
+        """``self[mid].distance_km`` (km, 0.1 km), computed from the arrays for eligible modules."""
+        t, k = self.table, self.table.position[mid]
+        if not self.ok[k] or not t.travel[k]:
+            return self[mid].distance_km
+        s = self._first[k]
+        place = int(t.session_place[s]) if s >= 0 else -1
+        if place < 0:  # the nearest place within the radius: one place, else ties need assess's order
+            if t.n_places[k] != 1:
+                return self[mid].distance_km
+            place = int(t.first_place[k])
+        km = float(self.km[place])
+        tenths = km * 10
+        if abs(tenths - math.floor(tenths) - 0.5) <= _TOL_KM * 10:
+            km = self._exact(place)
+        return round(km, 1)
+
+    @property
+    def preferred_view(self) -> Mapping[str, bool]:
+        """module id → :meth:`preferred` (computed on access), for :class:`SelectionProblem`."""
+        return _View(self, self.preferred)
+
+    @property
+    def distance_view(self) -> Mapping[str, float]:
+        """module id → :meth:`distance` km, 0.0 when none (computed on access), for :class:`SelectionProblem`."""
+        return _View(self, lambda mid: self.distance(mid) or 0.0)
+
+
+class _View(Mapping):
+    """A read-only mapping over the ids of an :class:`EligibilityMap` whose values are computed on access."""
+
+    def __init__(self, elig: EligibilityMap, value: Callable[[str], object]) -> None:
+        self._elig, self._value = elig, value
+
+    def __getitem__(self, mid: str) -> object:
+        if mid not in self._elig:
+            raise KeyError(mid)
+        return self._value(mid)
+
+    def __contains__(self, mid: object) -> bool:
+        return mid in self._elig
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._elig)
+
+    def __len__(self) -> int:
+        return len(self._elig)

@@ -22,17 +22,20 @@ from curriculum.errors import InputError
 from curriculum.generation import narrative
 from curriculum.geo import distance_km, postcode_mismatch, resolve_city
 from curriculum.knowledge.catalogue import Catalogue
-from curriculum.models import Job, LearnerProfile, LearningPath, Module, Step, TargetJobRef, UncoveredSkill
+from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
 from curriculum.planner.certifications import held_certifications
-from curriculum.planner.eligibility import Eligibility, assess
+from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
+from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price, learner_priced  # noqa: F401
+from curriculum.planner.reach import relevant_modules
 from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, order_and_schedule, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
                                        SelectionResult, achievable_levels, solve_selection)
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
 from curriculum.rules.apply import cert_skill
-from curriculum.rules.binding import Binding, bind, public_outcomes
-from curriculum.rules.reference import RulesReference
+from curriculum.rules.binding import Binding, public_outcomes
+from curriculum.rules.lifecycle import assess_held
+from curriculum.rules.reference import RulesReference, load_reference
 
 
 @dataclass
@@ -73,23 +76,24 @@ def resolve_job(catalogue: Catalogue, ref: str | None, file: str | None = None) 
     return jobs[0]
 
 
-def _uncoverable_reason(skill: str, level: int, cat: Catalogue, elig: dict[str, Eligibility]) -> str:
-    teachers = [m for m in cat.modules.values() if m.teaches(skill) >= level]
+def _uncoverable_reason(skill: str, level: int, index: CatalogueIndex, elig: EligibilityMap) -> str:
+    teachers = index.teaching(skill, level)  # a real skill: the catalogue's modules teach what their effective ones do
     if not teachers:
         return f"no module in the catalogue teaches this skill at level {level}"
-    blocked = [m for m in teachers if not elig[m.id].ok]
+    blocked = [m for m in teachers if not elig.is_ok(m)]
     if not blocked:
         return "the modules teaching it need prerequisites that no reachable module teaches"
-    return "no reachable module: " + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in blocked[:3])
+    return "no reachable module: " + "; ".join(f"{m}: {elig[m].reason}" for m in blocked[:3])
 
 
-def _cert_reason(code: str, accompanies: str | None, binding: Binding, elig: dict[str, Eligibility]) -> str:
-    awarding = [m for m in binding.modules.values() if m.teaches(cert_skill(code))]
+def _cert_reason(code: str, accompanies: str | None, binding: Binding, index: CatalogueIndex,
+                 elig: EligibilityMap) -> str:
+    awarding = [binding.modules[i] for i in index.teaching(cert_skill(code), 1)]
     why = f" (required with {accompanies}: {binding.reference.cite(binding.reference.rule(accompanies).sources)})" \
         if accompanies and binding.reference.rule(accompanies) else ""
     if not awarding:
         return f"no module in the catalogue awards the mandatory certification {code}" + why
-    blocked = [m for m in awarding if not elig[m.id].ok]
+    blocked = [m for m in awarding if not elig.is_ok(m.id)]
     if len(blocked) == len(awarding):
         return (f"no reachable module awards the mandatory certification {code}{why}: "
                 + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in blocked[:3]))
@@ -118,7 +122,9 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     certs = held_certifications(learner.certifications)
     if ignore_held:  # the job's standard programme: a learner with no skill and no certification
         mapped, certs = MappedProfile({}, []), []
-    binding = bind(catalogue.modules, certs, learner.start, learner.deadline, rules)
+    reference = rules or load_reference()
+    index = catalogue_index(catalogue.modules, reference)  # built once per catalogue, shared by every plan
+    binding = Binding(reference, index.effective, assess_held(certs, reference, learner.start, learner.deadline))
     job_certs = binding.job_certifications(job.mandatory_certifications)
     gaps = analyse_gaps(job, mapped.held, binding.status.valid, required=[c for c, _ in job_certs],
                         reference=binding.reference)
@@ -161,32 +167,36 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                             certifications_at_end=binding.at_end([], learner.deadline, lang)[0],
                             warnings=warnings, provenance=_provenance(started, binding))
 
-    elig = {m.id: assess(m, learner, home) for m in catalogue.modules.values()}
-    usable = {i: learner_priced(binding.modules[i]) for i, e in elig.items() if e.ok}
+    elig = index.eligibility(learner, home)  # shared with this learner's other plans (relaxations, alternatives)
+    usable = index.usable(elig)
     held = binding.held_levels(mapped.held)
     uncovered: list[UncoveredSkill] = []
     to_cover: list[tuple[str, int]] = []
-    reachable, usable_ids = achievable_levels(usable, held)
+    # what the learner can reach, on the modules that can lead to a gap (the same levels for the gaps as
+    # over every usable module: each prerequisite's teachers are among them)
+    targets = [(g.skill, g.required) for g in gaps.essential_gaps] + [(cert_skill(c), 1) for c in gaps.certification_gaps]
+    reachable, usable_ids = achievable_levels(relevant_modules(usable, targets, [], held, index.teachers, {}), held)
+    if binding.status.lapsed:  # the explanation says whether a refresher of a lapsed certification was usable
+        usable_ids = achievable_levels(usable, held)[1]
     for g in gaps.essential_gaps:
         if reachable.get(g.skill, 0) >= g.required:
             to_cover.append((g.skill, g.required))
         else:
             uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
                                             required_level=g.required, essential=True,
-                                            reason=_uncoverable_reason(g.skill, g.required, catalogue, elig)))
+                                            reason=_uncoverable_reason(g.skill, g.required, index, elig)))
     accompanies = dict(job_certs)
     for code in gaps.certification_gaps:  # certifications are pseudo-skills: cert:<code> at level 1
         if reachable.get(cert_skill(code), 0) >= 1:
             to_cover.append((cert_skill(code), 1))
         else:
             uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
-                                            reason=_cert_reason(code, accompanies.get(code), binding, elig)))
+                                            reason=_cert_reason(code, accompanies.get(code), binding, index, elig)))
 
-    problem = SelectionProblem(usable, to_cover, [], held,
-                               preferred={i: e.preferred for i, e in elig.items()},
-                               distance_km={i: e.distance_km or 0.0 for i, e in elig.items()},
-                               hours_cap=learner.hours_available, budget_cap=learner.budget_cap,
-                               objective=objective, language=learner.language)
+    problem = SelectionProblem(usable, to_cover, [], held, preferred=elig.preferred_view,
+                               distance_km=elig.distance_view, hours_cap=learner.hours_available,
+                               budget_cap=learner.budget_cap, objective=objective, language=learner.language,
+                               teachers=index.teachers, certifications=index.certifications)
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
     if result.status == INFEASIBLE:
@@ -306,19 +316,8 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
     return out
 
 
-def learner_price(m: Module) -> float:
-    """What the learner pays for ``m`` (EUR): the funded remainder it states, else its full price."""
-    return m.funding.remainder_eur if m.funding and m.funding.remainder_eur is not None else m.cost_eur
-
-
-def learner_priced(m: Module) -> Module:
-    """``m`` as the selection sees it: ``cost_eur`` is what the learner pays (budget and cost objective)."""
-    price = learner_price(m)
-    return m if price == m.cost_eur else m.model_copy(update={"cost_eur": price})
-
-
 def _steps(result: SelectionResult, binding: Binding, cat: Catalogue, learner: LearnerProfile,
-           elig: dict[str, Eligibility], held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float],
+           elig: EligibilityMap, held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float],
            job_certs: list[str], usable_ids: set[str]) -> tuple[list[Step], dict[str, int], list[ScheduledStep], list[dict]]:
     """The dated steps, the skill levels they reach (pseudo-skills included), the steps left out past the
     planning horizon, and ``rules_applied``. ``held`` includes the learner's pseudo-skills."""

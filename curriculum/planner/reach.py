@@ -92,6 +92,8 @@ def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], ce
 
     Index-based: each (skill, level) is expanded once, and a skill already expanded at a lower level
     adds no teacher, so the cost is linear in the teachers reached, whatever the catalogue's density.
+    ``index`` and ``cert_index`` may cover more modules than ``modules`` (a whole catalogue's, built
+    once): the others are skipped.
     """
     index = index if index is not None else teacher_index(modules)
     cert_index = cert_index if cert_index is not None else certification_index(modules)
@@ -100,7 +102,7 @@ def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], ce
     frontier: list[str] = []
 
     def want(mid: str) -> None:
-        if mid not in wanted:
+        if mid not in wanted and mid in modules:
             wanted.add(mid)
             frontier.append(mid)
 

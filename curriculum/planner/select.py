@@ -51,7 +51,10 @@ class SelectionProblem:
     """Inputs of a selection.
 
     ``gaps`` are (skill id, required level) pairs to close; ``held`` maps skill id → level 0–4;
-    ``distance_km`` and ``preferred`` are per module id.
+    ``distance_km`` and ``preferred`` are per module id (mappings: read with ``.get``). ``teachers`` and
+    ``certifications`` may give :func:`~curriculum.planner.reach.teacher_index` and
+    :func:`~curriculum.planner.reach.certification_index` of a whole catalogue, built once (modules not in
+    ``modules`` are skipped); by default they are built from ``modules``.
     """
 
     modules: dict[str, Module]
@@ -64,6 +67,8 @@ class SelectionProblem:
     budget_cap: float | None = None
     objective: str = "hours"  # hours | cost | hours_any (preferred modalities ignored) | travel | in_person
     language: str | None = None  # the learner's language: modules in another language come after
+    teachers: dict[str, list[tuple[int, str]]] | None = None  # a teacher index over (at least) ``modules``
+    certifications: dict[str, list[str]] | None = None  # a certification index over (at least) ``modules``
 
 
 @dataclass
