@@ -66,7 +66,7 @@ def _feed_name(feed: str | None, file: Path) -> str:
 
 def _import(kind: str, file: Path, parse, kb: Path | None, feed: str | None, overwrite: bool, dry_run: bool) -> None:
     """Parse with ``parse(settings, feed, progress) -> (modules, issues)``, sync, report, exit."""
-    from curriculum.knowledge.feeds import sync_feed
+    from curriculum.knowledge.feeds import had_rejections, sync_feed
 
     settings = _settings(kb)
     name = _feed_name(feed, file)
@@ -82,6 +82,7 @@ def _import(kind: str, file: Path, parse, kb: Path | None, feed: str | None, ove
         if modules:
             started = time.perf_counter()
             report = sync_feed(modules, settings.kb_dir, name, overwrite=overwrite, dry_run=dry_run,
+                               retire=not had_rejections(issues),
                                progress=phases.callback("writing"), cache_dir=settings.data_dir)
             c = report.counts()
             phases.said(f"{kind}: feed {name!r} {'checked (dry run)' if dry_run else 'synced'} in "

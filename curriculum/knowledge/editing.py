@@ -76,6 +76,24 @@ def module_front_data(module: Module) -> dict:
     return data
 
 
+def content_digest(module: Module) -> str:
+    """sha256 (hex) of what a module says, its origin and version left out: equal for the same content
+    whichever writer wrote it (see ``Origin.written``)."""
+    import hashlib
+    import json
+
+    data = module_front_data(module.model_copy(update={"origin": None, "version": 1}))
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str) + module.body.strip()
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def is_hand_edited(module: Module) -> bool:
+    """True when an imported module was edited by hand: saved in the editor (``origin.edited``) or changed
+    in a file since an import or review wrote it (its content no longer matches ``origin.written``)."""
+    origin = module.origin
+    return origin is not None and (origin.edited or (origin.written is not None and content_digest(module) != origin.written))
+
+
 def module_text(module: Module, body: str | None = None) -> str:
     """A module file: YAML front matter (schema of ``knowledge_base/README.md``) + Markdown body."""
     data = module_front_data(module)
@@ -131,6 +149,9 @@ def save_module(kb_dir: Path, module: Module, body: str, expected_version: int |
             err = exc.errors()[0]
             raise KnowledgeBaseError(err["msg"], file=str(path),
                                      field=".".join(map(str, err["loc"])) or None) from exc
+        if not by_hand and new_module.origin is not None:  # a review decision: what is written is not a hand edit
+            new_module = new_module.model_copy(update={"origin": new_module.origin.model_copy(
+                update={"written": content_digest(new_module)})})
         new = module_text(new_module, body)
         atomic_write_text(path, new)
     diff = "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),

@@ -48,7 +48,8 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from curriculum.errors import KnowledgeBaseError
-from curriculum.knowledge.editing import LOCK_TIMEOUT_S, atomic_write_text, module_front_data, module_text
+from curriculum.knowledge.editing import (LOCK_TIMEOUT_S, atomic_write_text, content_digest, is_hand_edited,
+                                         module_front_data, module_text)
 from curriculum.knowledge.feed_match import OfferIndex
 from curriculum.models import Module, ModuleStatus, Origin
 
@@ -221,6 +222,8 @@ class _Sync:
                         self.issue(module.id, key, None, "the file changed during the import: left as it is "
                                    "(run the import again)")
                         return
+                    module = module.model_copy(update={"origin": module.origin.model_copy(  # type: ignore[union-attr]
+                        update={"written": content_digest(module)})})
                     atomic_write_text(path, module_file_text(module))
             except (OSError, Timeout) as exc:
                 self.issue(module.id, key, None, f"cannot write the module file: {exc} (previous file kept)")
@@ -244,7 +247,7 @@ class _Sync:
         if old is None:
             return self.new(module, key)
         self.claimed.add(old.id)
-        if old.origin.edited:  # type: ignore[union-attr]
+        if is_hand_edited(old):
             self.report.kept_edited.append(old.id)
             return
         same = old.origin.digest == module.origin.digest  # type: ignore[union-attr]
@@ -266,7 +269,7 @@ class _Sync:
             self.claimed.add(twin.id)
             if self.feed in twin.origin.also_in:  # type: ignore[union-attr]
                 self.report.unchanged.append(twin.id)
-            elif twin.origin.edited:  # type: ignore[union-attr]
+            elif is_hand_edited(twin):
                 self.report.kept_edited.append(twin.id)
             else:
                 also = [*twin.origin.also_in, self.feed]  # type: ignore[union-attr]
@@ -287,12 +290,17 @@ class _Sync:
         self.disk.taken.add(ident)
         self.write(module.model_copy(update={"id": ident}), "added", key, new=True)
 
-    def vanished(self) -> None:
-        for key, old in self.by_key.items():
-            if old.id in self.claimed or old.status == ModuleStatus.RETIRED:
-                continue
+    def vanished(self, retire: bool = True) -> None:
+        gone = [(k, m) for k, m in self.by_key.items() if m.id not in self.claimed and m.status != ModuleStatus.RETIRED]
+        if gone and not retire:
+            self.report.issues.append(KnowledgeBaseError(
+                f"feed {self.feed}: {len(gone)} offer(s) absent from this import were NOT retired, because the feed "
+                "had rejected records (one of them may be among them): fix those records and import again",
+                file="modules/", field="status"))
+            return
+        for key, old in gone:
             origin = old.origin
-            if origin.edited:  # type: ignore[union-attr]
+            if is_hand_edited(old):
                 self.report.kept_edited.append(old.id)
             elif origin.also_in:  # type: ignore[union-attr]
                 heir = origin.model_copy(update={"feed": origin.also_in[0], "also_in": origin.also_in[1:],  # type: ignore[union-attr]
@@ -302,7 +310,7 @@ class _Sync:
                 self.write(self.bump(old, status=ModuleStatus.RETIRED), "retired", key)
         for old in self.disk.modules.values():
             origin = old.origin
-            if origin and self.feed in origin.also_in and old.id not in self.claimed and not origin.edited:
+            if origin and self.feed in origin.also_in and old.id not in self.claimed and retire and not is_hand_edited(old):
                 also = [f for f in origin.also_in if f != self.feed]
                 self.write(self.bump(old, origin=origin.model_copy(update={"also_in": also})), "updated",
                            origin.key)
@@ -310,7 +318,7 @@ class _Sync:
 
 def sync_feed(modules: Iterable[Module], kb_dir: Path, feed: str, *, overwrite: bool = False,
               today: dt.date | None = None, progress: Progress | None = None, dry_run: bool = False,
-              cache_dir: Path | None = None) -> SyncReport:
+              cache_dir: Path | None = None, retire: bool = True) -> SyncReport:
     """Bring ``<kb_dir>/modules`` in step with ``modules``, the whole content of feed ``feed``.
 
     Parameters
@@ -325,6 +333,8 @@ def sync_feed(modules: Iterable[Module], kb_dir: Path, feed: str, *, overwrite: 
     progress : called as ``progress(done, total)`` while modules are matched and written.
     dry_run : decide and report without writing anything.
     cache_dir : parse cache for reading the knowledge base (the data dir), as :func:`load_catalogue`.
+    retire : retire the feed's modules absent from ``modules``; pass False when the importer rejected
+        records (:func:`had_rejections`): a rejected offer must not retire its live module.
 
     Returns
     -------
@@ -361,6 +371,11 @@ def sync_feed(modules: Iterable[Module], kb_dir: Path, feed: str, *, overwrite: 
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
     if incoming:
-        sync.vanished()
+        sync.vanished(retire)
     return report
+
+
+def had_rejections(issues: Iterable[Exception]) -> bool:
+    """True when an importer's issues include a whole record it rejected (``issue.rejected``)."""
+    return any(getattr(i, "rejected", False) for i in issues)
 

@@ -135,8 +135,10 @@ class _Run:
 
     def issue(self, offer: Offer, where: str, message: str, el: Element | None = None) -> None:
         line = self.lines.get(id(el)) if el is not None else None
-        self.issues.append(KnowledgeBaseError(f"{offer.name}: {message}", file=self.file, field=where,
-                                              line=line or self.lines.get(id(offer.element))))
+        issue = KnowledgeBaseError(f"{offer.name}: {message}", file=self.file, field=where,
+                                   line=line or self.lines.get(id(offer.element)))
+        issue.rejected = message.endswith("offer rejected")  # a whole record lost: the sync then retires nothing
+        self.issues.append(issue)
 
 
 def parse_lheo(source: Path | str | bytes, catalogue: Catalogue, tagger: OfferTagger | None = None, *,

@@ -48,7 +48,7 @@ def import_offers(path: Path, kb_dir: Path, *, kind: str | None = None, feed: st
         When the knowledge base cannot be read.
     """
     from curriculum.knowledge.catalogue import load_catalogue
-    from curriculum.knowledge.feeds import FEED_NAME, sync_feed
+    from curriculum.knowledge.feeds import FEED_NAME, had_rejections, sync_feed
 
     kind = kind or kind_of(path.name)
     if kind not in KINDS:
@@ -71,5 +71,6 @@ def import_offers(path: Path, kb_dir: Path, *, kind: str | None = None, feed: st
         modules, issues = import_jsonld(path, cache_dir=cache)
     outcome = ImportOutcome(parsed=len(modules), issues=list(issues))
     if modules:
-        outcome.report = sync_feed(modules, kb_dir, feed, dry_run=dry_run, cache_dir=data_dir)
+        outcome.report = sync_feed(modules, kb_dir, feed, dry_run=dry_run, cache_dir=data_dir,
+                                   retire=not had_rejections(issues))
     return outcome

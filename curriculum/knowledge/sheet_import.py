@@ -36,6 +36,11 @@ class _Cell(ValueError):
         self.column = column
 
 
+def _rejected(issue: KnowledgeBaseError) -> KnowledgeBaseError:
+    issue.rejected = True  # a whole record lost: the feed sync then retires nothing (see feeds.sync_feed)
+    return issue
+
+
 def _ident(text: str) -> str:
     return normalise_label(text).replace(" ", "-")[:60].strip("-") or "module"
 
@@ -126,9 +131,9 @@ def import_sheet(path: Path, catalogue: Catalogue, profile: SheetProfile | None 
     issues_early: list[KnowledgeBaseError] = []
     for number, row in data:
         if any(str(c).strip() for c in row[len(headers):] if c is not None):
-            issues_early.append(KnowledgeBaseError(
+            issues_early.append(_rejected(KnowledgeBaseError(
                 f"row has {len(row)} cells but the header has {len(headers)} (a separator inside an unquoted cell?)",
-                file=str(path), line=number, field=None))
+                file=str(path), line=number, field=None)))
             continue
         key = str(rows.get(row, "id") or rows.get(row, "title") or f"row-{number}")
         groups.setdefault(key, []).append((number, row))
@@ -140,12 +145,12 @@ def import_sheet(path: Path, catalogue: Catalogue, profile: SheetProfile | None 
         try:
             module = _module(key, group, rows, tag, reference, index, feed, today or dt.date.today(), str(path), issues)
         except _Cell as exc:
-            issues.append(KnowledgeBaseError(str(exc), file=str(path), line=group[0][0], field=exc.column))
+            issues.append(_rejected(KnowledgeBaseError(str(exc), file=str(path), line=group[0][0], field=exc.column)))
             continue
         except ValidationError as exc:
             for err in exc.errors():
-                issues.append(KnowledgeBaseError(err["msg"], file=str(path), line=group[0][0],
-                                                 field=".".join(map(str, err["loc"])) or None))
+                issues.append(_rejected(KnowledgeBaseError(err["msg"], file=str(path), line=group[0][0],
+                                                           field=".".join(map(str, err["loc"])) or None)))
             continue
         if module.id in ids:
             module = module.model_copy(update={"id": f"{module.id}-{len(ids)}"})

@@ -156,8 +156,9 @@ class Origin(BaseModel):
     ``feed``: the feed's name (file stem unless given); ``key``: the record's identity in that feed
     (``formation/action`` numbers for LHEO, the id column for a spreadsheet); ``digest``: sha256 of the
     imported record (a changed offer has a new digest); ``edited``: set when an instructor saved the
-    module by hand — a re-import then never overwrites nor retires it; ``also_in``: other feeds that
-    carry the same offer (merged).
+    module by hand — a re-import then never overwrites nor retires it; ``written``: the content digest of
+    what the import (or a review decision) wrote, so a file changed in a text editor is recognised as edited
+    too; ``also_in``: other feeds that carry the same offer (merged).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -167,6 +168,9 @@ class Origin(BaseModel):
     digest: str
     imported: dt.date | None = None
     edited: bool = False
+    written: str | None = Field(None, description="content digest of the module as an import or a review wrote it "
+                                "(curriculum.knowledge.editing.content_digest); a file whose content differs was "
+                                "edited by hand, e.g. in a text editor")
     also_in: list[str] = Field(default_factory=list)
 
 

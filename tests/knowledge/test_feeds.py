@@ -105,14 +105,21 @@ def test_module_edited_by_hand_is_never_touched(kb: Path, base: Module) -> None:
     assert {i: (kb / "modules" / f"{i}.md").read_bytes() for i in before} == before
 
 
+def decided(module: Module) -> Module:
+    """``module`` as a review decision writes it (``save_module(by_hand=False)``: ``origin.written`` refreshed)."""
+    from curriculum.knowledge.editing import content_digest
+
+    return module.model_copy(update={"origin": module.origin.model_copy(update={"written": content_digest(module)})})
+
+
 def test_instructor_decision_kept_while_offer_facts_are_updated(kb: Path, base: Module) -> None:
     draft = offer(base, "F1/A1", status=ModuleStatus.DRAFT, outcomes=[])
     rejected = offer(base, "F2/A1", town="Arras")
     sync_feed([draft, rejected], kb, "carif", today=TODAY)
-    approved = on_disk(kb, "offer-f1-a1").model_copy(update={"status": ModuleStatus.APPROVED,
-                                                              "outcomes": base.outcomes[:1]})
+    approved = decided(on_disk(kb, "offer-f1-a1").model_copy(update={"status": ModuleStatus.APPROVED,
+                                                                      "outcomes": base.outcomes[:1]}))
     (kb / "modules" / "offer-f1-a1.md").write_text(module_text(approved), encoding="utf-8")  # a review decision
-    refused = on_disk(kb, "offer-f2-a1").model_copy(update={"status": ModuleStatus.REJECTED})
+    refused = decided(on_disk(kb, "offer-f2-a1").model_copy(update={"status": ModuleStatus.REJECTED}))
     (kb / "modules" / "offer-f2-a1.md").write_text(module_text(refused), encoding="utf-8")
     new_draft = offer(base, "F1/A1", digest="d2", price=610.0, starts=("2026-10-05", "2026-11-02"),
                       status=ModuleStatus.DRAFT, outcomes=[])
