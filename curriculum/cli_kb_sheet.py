@@ -16,6 +16,7 @@ import typer
 from curriculum.cli_kb import KbOpt, OverwriteOpt, _run, _settings, kb_app
 from curriculum.cli_kb_import import DryOpt, FeedOpt, _import
 from curriculum.errors import InputError
+from curriculum.knowledge.sheet_fields import SHEET_FIELDS
 
 
 def _mapping(items: list[str]) -> dict[str, str]:
@@ -33,7 +34,8 @@ def kb_import_sheet(
         file: Path,
         profile: Annotated[Optional[str], typer.Option("--profile", help="saved column profile to use")] = None,
         maps: Annotated[Optional[list[str]], typer.Option("--map", help="FIELD=COLUMN, repeatable (e.g. --map "
-                                                          "title=Intitulé --map duration='Durée (h)')")] = None,
+                                                          "title=Intitulé --map duration='Durée (h)'). FIELD is one of: "
+                                                          + ", ".join(SHEET_FIELDS))] = None,
         sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")] = None,
         save_as: Annotated[Optional[str], typer.Option("--save-profile", help="save the columns used under this "
                                                        "name for the next import")] = None,

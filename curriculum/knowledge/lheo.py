@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, TreeBuilder
 
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from pydantic import ValidationError
 
@@ -106,17 +107,48 @@ def _read(source: Path | str | bytes, feed: str | None) -> tuple[Element, dict[i
             raw = Path(source).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read file: {exc}", file=file) from exc
+    raw = _utf8_declared_latin(raw)
     parser = _LineParser()
     try:
         parser.feed(raw)
         root = parser.close()
+    except DefusedXmlException as exc:  # entities, DTDs, external references: never expanded
+        raise InputError(f"refused XML: {type(exc).__name__} ({exc}); LHEO feeds declare no entities or DTD",
+                         file=file) from exc
     except ParseError as exc:
         line = exc.position[0] if exc.position else None
         declared = raw.lstrip()[:200].startswith(b"<?xml") and b"encoding" in raw.lstrip()[:200].split(b"?>")[0]
         hint = ("; a file that is not UTF-8 must declare its encoding, e.g. <?xml version=\"1.0\" "
                 "encoding=\"ISO-8859-1\"?>") if "invalid token" in str(exc) and not declared else ""
         raise InputError(f"invalid XML: {exc}{hint}", file=file, line=line) from exc
+    if _local(root.tag) != "lheo" or not any(True for _ in root.iter("formation")):
+        raise InputError(f"no LHEO offer in the file: the root element is <{_local(root.tag)}>"
+                         + ("" if _local(root.tag) != "lheo" else " with no <formation>")
+                         + " (expected <lheo><offres><formation>…)", file=file)
     return root, parser.lines, file
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+_LATIN = (b"iso-8859-1", b"iso8859-1", b"latin-1", b"latin1", b"windows-1252", b"cp1252", b"iso-8859-15")
+
+
+def _utf8_declared_latin(raw: bytes) -> bytes:
+    """A feed that declares a Latin encoding but whose bytes are valid UTF-8 with accented letters (a common
+    export mistake: "QuimperlÃ©") is read as the UTF-8 it is: its declaration is rewritten."""
+    head = raw[:200].lower()
+    if not head.lstrip().startswith(b"<?xml") or not any(enc in head.split(b"?>")[0] for enc in _LATIN):
+        return raw
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw  # really Latin
+    if not any(ord(c) > 127 for c in text):
+        return raw
+    decl_end = raw.index(b"?>") + 2
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + raw[decl_end:]
 
 
 @dataclass

@@ -171,6 +171,13 @@ def _module(key: str, group: list[tuple[int, list[Any]]], rows: _Rows, tag: Offe
         raise _Cell(rows.header("price"), "no price: give the price per learner in EUR (e.g. 1 200 €)")
     modality = rows.conv(first, "modality", modality_of) or "in_person"
     places, sessions = {}, []
+    for number, row in group[1:]:  # rows of one id: sessions of one module; other facts must agree
+        for fld in ("title", "provider", "price", "duration", "modality"):
+            value = rows.get(row, fld)
+            if value is not None and value != rows.get(first, fld):
+                issues.append(KnowledgeBaseError(f"id {key!r}: {value!r} differs from {rows.get(first, fld)!r} on row "
+                                                 f"{group[0][0]} (rows sharing an id are one module: the first row's "
+                                                 "value is kept)", file=file, line=number, field=rows.header(fld)))
     for number, row in group:
         try:
             place = _place(row, rows)

@@ -42,37 +42,9 @@ from dateutil import parser as dateparser
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curriculum.errors import InputError
+from curriculum.knowledge.sheet_fields import SHEET_FIELDS
 from curriculum.retrieval.skill_mapping import normalise_label
 from curriculum.tabular import decode_text, parse_number
-
-SHEET_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "code", "reference", "ref", "code formation", "code module", "n"),
-    "title": ("title", "intitule", "titre", "formation", "libelle", "nom de la formation", "intitule de la formation"),
-    "summary": ("summary", "resume", "description"),
-    "objectives": ("objectives", "objectifs", "objectif", "objectifs pedagogiques"),
-    "content": ("content", "contenu", "programme"),
-    "domain": ("domain", "domaine", "famille", "filiere"),
-    "language": ("language", "langue"),
-    "duration": ("duration", "duration hours", "hours", "duree", "duree h", "duree heures", "heures", "nb heures",
-                 "nombre d heures", "volume horaire"),
-    "price": ("price", "cost", "cost eur", "prix", "prix ht", "prix eur", "cout", "cout ht", "tarif", "tarif ht"),
-    "modality": ("modality", "modalite", "modalites", "mode", "format", "modalite pedagogique"),
-    "provider": ("provider", "organisme", "organisme de formation", "prestataire", "centre", "centre de formation"),
-    "city": ("city", "ville", "lieu", "commune", "site"),
-    "postcode": ("postcode", "code postal", "cp"),
-    "lat": ("lat", "latitude"),
-    "lon": ("lon", "lng", "longitude"),
-    "session_start": ("session start", "start", "debut", "date debut", "date de debut", "du"),
-    "session_end": ("session end", "end", "fin", "date fin", "date de fin", "au"),
-    "seats": ("seats", "places", "nb places", "nombre de places", "capacite", "places disponibles"),
-    "skills": ("skills", "outcomes", "competences", "competences visees", "competences esco"),
-    "certification": ("certification", "habilitation", "certificat", "certification visee"),
-    "rncp": ("rncp", "code rncp"),
-    "rs": ("rs", "code rs"),
-    "rome": ("rome", "code rome", "codes rome"),
-    "prerequisites": ("prerequisites", "prerequis", "conditions d acces", "pre requis"),
-}
-"""Module fields a spreadsheet may hold → the usual headers (normalised: lower case, no accents)."""
 
 MODALITIES = {"in_person": ("presentiel", "in person", "in_person", "sur site", "en centre", "inter", "intra"),
               "online": ("distanciel", "a distance", "en ligne", "online", "e learning", "fad", "classe virtuelle"),
@@ -122,7 +94,11 @@ def save_profile(kb_dir: Path, profile: SheetProfile) -> Path:
     if unknown:
         raise InputError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(SHEET_FIELDS)}", field="columns")
     path = _profile_path(kb_dir, profile.name)
-    atomic_write_text(path, yaml.safe_dump(profile.model_dump(exclude_defaults=False), allow_unicode=True, sort_keys=False))
+    try:
+        atomic_write_text(path, yaml.safe_dump(profile.model_dump(exclude_defaults=False), allow_unicode=True,
+                                               sort_keys=False))
+    except OSError as exc:
+        raise InputError(f"cannot save the import profile: {exc}", file=str(path)) from exc
     return path
 
 
@@ -170,7 +146,10 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[tu
             dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,\t")
         except csv.Error:
             dialect = csv.excel
-        rows = list(csv.reader(io.StringIO(text), delimiter=dialect.delimiter))
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=dialect.delimiter))
+        except csv.Error as exc:  # binary junk, stray NUL or carriage returns
+            raise InputError(f"not a readable CSV file: {exc}", file=str(path)) from exc
     numbered = [(n, r) for n, r in enumerate(rows, 1) if any(str(c).strip() for c in r if c is not None)]
     if not numbered:
         raise InputError("the file has no header row", file=str(path), line=1)
@@ -200,6 +179,10 @@ def guess_columns(headers: list[str], profile: SheetProfile | None = None) -> di
         When a header the profile names is not in the file (the profile no longer fits it).
     """
     norm = [normalise_label(h) for h in headers]
+    unknown = sorted(set(profile.columns) - set(SHEET_FIELDS)) if profile else []
+    if unknown:
+        raise InputError(f"unknown field(s) {', '.join(unknown)} in the column mapping; fields: {', '.join(SHEET_FIELDS)}",
+                         field="columns")
     found: dict[str, int] = {}
     for fld, header in (profile.columns if profile else {}).items():
         key = normalise_label(header)
@@ -228,6 +211,10 @@ def parse_date(value: Any, *, day_first: bool = True) -> dt.date:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return dt.date.fromisoformat(text)
     why = f"not a date: {text!r} (write e.g. 03/03/2027 or 2027-03-03)"
+    numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", text)
+    if numeric and day_first and int(numeric.group(2)) > 12:
+        raise ValueError(f"{text!r} is not a day-first date (month {numeric.group(2)}?): this file's dates are read "
+                         "day first, 03/04/2027 = 3 April 2027 (set day_first: false in its profile for month-first)")
     text = re.sub(r"\b1(er|re)\b", "1", text, flags=re.IGNORECASE)
     if len(re.findall(r"\d+", text)) < 2:  # a day and a year at least: dateutil would fill them from today
         raise ValueError(why)

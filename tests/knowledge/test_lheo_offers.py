@@ -4,6 +4,8 @@ digests, progress (issue #11)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from curriculum.errors import InputError
@@ -189,3 +191,21 @@ def test_refresher_offer_is_a_renewal_and_big_feeds_are_tagged_in_batches(catalo
     (module,), _ = parse_lheo(feed, catalogue, tagger, feed="test", progress=lambda d, t: seen.append((d, t)))
     assert module.certification.code == "B2VL" and module.certification.renewal is True
     assert calls == [1] and seen[-1] == (1, 1)  # one batch call for the whole feed, progress in offers
+
+
+def test_entity_bomb_and_foreign_xml_are_one_line_errors(catalogue) -> None:
+    with pytest.raises(InputError, match="refused XML: EntitiesForbidden"):
+        parse_lheo(b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa">]><lheo>&a;</lheo>', catalogue)
+    with pytest.raises(InputError, match="root element is <catalog>"):
+        parse_lheo(b'<?xml version="1.0"?><catalog><book/></catalog>', catalogue)
+    with pytest.raises(InputError, match="with no <formation>"):
+        parse_lheo(b'<lheo xmlns="http://lheo.gouv.fr/2.3"><offres/></lheo>', catalogue)
+
+
+def test_utf8_bytes_declared_latin1_are_read_as_utf8(catalogue) -> None:
+    sample = (Path(__file__).resolve().parents[1] / "data" / "lheo" / "onisep_bts_sample.xml").read_bytes()
+    mislabelled = sample.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
+    assert mislabelled != sample
+    (good,), _ = parse_lheo(sample, catalogue, feed="x")
+    (read,), _ = parse_lheo(mislabelled, catalogue, feed="x")
+    assert read.places[0].city == good.places[0].city == "Quimperlé" and read.title == good.title

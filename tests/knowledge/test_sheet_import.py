@@ -145,3 +145,28 @@ def test_same_rows_same_digest_changed_rows_new_digest(tmp_path, catalogue) -> N
     moved, _ = import_sheet(changed, catalogue, tagger=no_tags)
     differ = [a.id for a, b in zip(first, moved) if a.origin.digest != b.origin.digest]
     assert differ == ["aca-02"]
+
+
+def test_month_first_dates_are_refused_in_a_day_first_file() -> None:
+    with pytest.raises(ValueError, match="not a day-first date"):
+        parse_date("03/14/2027")
+    assert parse_date("03/14/2027", day_first=False) == dt.date(2027, 3, 14)
+
+
+def test_hostile_files_and_mappings_are_one_line_errors(tmp_path, catalogue) -> None:
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"Intitul\xe9;Dur\xe9e\r\n\x00\x01\r\x02abc\rdef\n" * 3)
+    with pytest.raises(InputError):
+        import_sheet(junk, catalogue, tagger=no_tags)
+    with pytest.raises(InputError, match="unknown field.*prix"):
+        import_sheet(ACADEMY, catalogue, SheetProfile(name="p", columns={"prix": "Prix HT"}), tagger=no_tags)
+
+
+def test_rows_of_one_id_that_disagree_are_reported(tmp_path, catalogue) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text("Réf;Intitulé;Durée;Prix;Ville;Date de début;Date de fin\n"
+                    "A1;Soudage MIG;35;1 000;Lens;01/03/2027;05/03/2027\n"
+                    "A1;Soudage MIG avancé;35;1 200;Lille;01/04/2027;05/04/2027\n", encoding="utf-8")
+    [module], issues = import_sheet(path, catalogue, tagger=no_tags)
+    assert module.title == "Soudage MIG" and module.cost_eur == 1000 and len(module.sessions) == 2
+    assert sorted((i.line, i.field) for i in issues) == [(3, "Intitulé"), (3, "Prix")]
