@@ -5,6 +5,9 @@ In turn, on the integer graph of :class:`~curriculum.planner.reach.Graph`:
 1. **relevance** — modules that close a gap or award a missing certification, or (transitively) teach
    an unmet prerequisite of one (index-based, :func:`~curriculum.planner.reach.relevant_modules`);
 2. **dominance** (:func:`prune_dominated`) — a module that another can replace in every plan at no loss;
+   decided on each relevant module's profile before any graph is built (:func:`dominance_cut`), the
+   graph then holds the modules kept (thousands of relevant modules in a regional catalogue, a few
+   dozen kept), with the keys of all relevant modules;
 3. **caps** — a module whose cheapest way in (itself plus its dearest prerequisite chain,
    :meth:`Graph.bounds` on hours, then on cost) already breaks a cap; a module never reached goes too;
 4. **bound** — a module whose cheapest way in and cheapest way on (:meth:`Graph.upward`: the
@@ -21,10 +24,15 @@ nobody needs any more.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from curriculum.planner.reach import Graph, certification_index, relevant_modules, teacher_index
+import numpy as np
+
+from curriculum.models import Module
+from curriculum.planner.reach import Graph, relevant_modules
 from curriculum.planner.select import SelectionProblem, _eur, _hours10, _weight
+from curriculum.planner.shared import SharedModules
 
 
 @dataclass
@@ -48,16 +56,74 @@ class Candidates:
         return [m for m, ok in enumerate(self.alive) if ok]
 
 
+@dataclass
+class Cut:
+    """The relevant modules of a selection that the dominance rule keeps, as a :class:`Graph` (with the
+    keys of every relevant module), with their hours (tenths), costs (EUR) and objective weights."""
+
+    graph: Graph
+    hours10: list[int]
+    eur: list[int]
+    weight: list[int]
+    _reached: set[tuple] | None = None
+
+    def reached(self) -> set[tuple]:
+        """The targets (keys: (skill, level) or ("certification", code)) some selection brings: every module
+        settled by :meth:`Graph.bounds`, i.e. the learner's fixpoint. The cut keeps a replacement for each
+        module it drops, so this is what all the relevant modules reach."""
+        if self._reached is None:
+            g = self.graph
+            teacher = g.bounds([True] * len(g.ids), [0] * len(g.ids))[2]
+            self._reached = {g.keys[key] for key in g.targets if teacher[key] >= 0}
+        return self._reached
+
+
+def dominance_cut(problem: SelectionProblem) -> Cut:
+    """Steps 1 and 2 of the module docstring. With ``problem.shared`` and ``problem.eligibility``,
+    computed once per gaps, held levels, objective, language and learner situation (relaxations and
+    alternatives re-plan with the same), on arrays, and shared: read-only."""
+    shared, elig = problem.shared, problem.eligibility
+    if shared is None or elig is None:
+        relevant = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
+        return _cut(problem, relevant, None)
+    key = (frozenset(problem.gaps), frozenset(problem.certification_gaps), frozenset(problem.held.items()),
+           elig.signature, problem.objective, problem.language)
+    return shared.derived(key, lambda: (_cut(problem, shared.relevant(problem.gaps, problem.certification_gaps,
+                                                                        problem.held), shared),))[0]
+
+
+def _cut(problem: SelectionProblem, relevant: dict[str, Module], shared: SharedModules | None) -> Cut:
+    frame = Graph({}, problem.held, problem.gaps, problem.certification_gaps, keys_from=relevant)
+    ids = sorted(relevant)
+    mods = [relevant[i] for i in ids]
+    if shared is None:
+        hours10 = [_hours10(m) for m in mods]
+        eur = [_eur(m) for m in mods]
+        weight = [_weight(problem, m, h, c) for m, h, c in zip(mods, hours10, eur)]
+        order = sorted(range(len(ids)), key=lambda m: (weight[m], hours10[m], eur[m], m))
+        masks: Callable[[int], tuple] = lambda m: frame.masks(mods[m])  # noqa: E731
+    else:  # the catalogue's arrays, and the masks of the modules already met on these keys
+        at = shared.positions(ids)
+        h, c, w = shared.arrays.hours10[at], shared.arrays.eur[at], shared.weights(problem)[at]
+        order = np.lexsort((np.arange(len(ids)), c, h, w)).tolist()
+        hours10, eur, weight = h.tolist(), c.tolist(), w.tolist()
+        known = shared.profiles.of(frame)
+
+        def masks(m: int) -> tuple:
+            hit = known.get(ids[m])
+            if hit is None:
+                hit = known[ids[m]] = frame.masks(mods[m])
+            return hit
+    kept = sorted(_dominance(order, masks, frame.keys, hours10, eur))
+    g = Graph({ids[m]: mods[m] for m in kept}, problem.held, problem.gaps, problem.certification_gaps, keys_from=frame)
+    return Cut(g, [hours10[m] for m in kept], [eur[m] for m in kept], [weight[m] for m in kept])
+
+
 def candidate_modules(problem: SelectionProblem) -> Candidates:
     """The candidates of ``problem`` (see the module docstring)."""
-    index = problem.teachers if problem.teachers is not None else teacher_index(problem.modules)
-    certs = problem.certifications if problem.certifications is not None else certification_index(problem.modules)
-    mods = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held, index, certs)
-    g = Graph(mods, problem.held, problem.gaps, problem.certification_gaps)
-    hours10 = [_hours10(m) for m in g.modules]
-    eur = [_eur(m) for m in g.modules]
-    weight = [_weight(problem, m, h, c) for m, h, c in zip(g.modules, hours10, eur)]
-    alive = prune_dominated(g, [True] * len(g.ids), weight, hours10, eur)
+    cut = dominance_cut(problem)
+    g, hours10, eur, weight = cut.graph, cut.hours10, cut.eur, cut.weight
+    alive = [True] * len(g.ids)
     caps = [(int(problem.hours_cap * 10), hours10)] if problem.hours_cap is not None else []
     caps += [(int(problem.budget_cap), eur)] if problem.budget_cap is not None else []
     plans: list[list[int] | None] = []
@@ -110,22 +176,41 @@ def prune_dominated(g: Graph, alive: list[bool], weight: list[int], hours10: lis
     Many providers run the same course, and dense catalogues have dozens of teachers per skill.
 
     Index-based: modules are taken from cheapest to dearest (ties by id) and compared only with the
-    kept modules bringing the rarest key of ``b``.
+    kept modules bringing the rarest key of ``b``. A module dominated by a dropped one is dominated by
+    what dropped it (the relation is transitive), so the modules kept are those no cheaper module
+    dominates: the same whatever else is in the graph.
     """
-    named = {key for key, (kind, _) in enumerate(g.keys) if kind == "module"}
-    kept_by_key: list[list[int]] = [[] for _ in g.keys]
+    order = sorted((m for m, ok in enumerate(alive) if ok), key=lambda m: (weight[m], hours10[m], eur[m], m))
+
+    def masks(m: int) -> tuple:
+        return (sum(1 << k for k in g.needs[m]), sum(1 << k for k in g.needs_down[m]), tuple(g.brings[m]),
+                sum(1 << k for k in g.brings[m]))
     out = [False] * len(alive)
-    for b in sorted((m for m, ok in enumerate(alive) if ok), key=lambda m: (weight[m], hours10[m], eur[m], m)):
-        brings = g.brings[b]
-        if not named.intersection(brings):
+    for m in _dominance(order, masks, g.keys, hours10, eur):
+        out[m] = True
+    return out
+
+
+def _dominance(order: list[int], masks: Callable[[int], tuple], keys: Sequence[tuple], hours10: list[int],
+               eur: list[int]) -> list[int]:
+    """The modules :func:`prune_dominated` keeps, in ``order`` (cheapest first); ``masks(m)`` gives
+    :meth:`Graph.masks` (needs, needs with the lower levels they imply, brings sorted, brings) over ``keys``."""
+    named = sum(1 << key for key, (kind, _) in enumerate(keys) if kind == "module")
+    kept_by_key: list[list[int]] = [[] for _ in keys]
+    kept: list[int] = []
+    seen: dict[int, tuple[int, int]] = {}  # kept module → (needs, brings)
+    for b in order:
+        needs_b, down_b, brings, brings_b = masks(b)
+        if not named & brings_b:
             if not brings:
                 continue
             rivals = min((kept_by_key[key] for key in brings), key=len)
-            needs_b = g.needs_down[b]
-            if any(hours10[a] <= hours10[b] and eur[a] <= eur[b] and needs_b.issuperset(g.needs[a])
-                   and set(g.brings[a]).issuperset(brings) for a in rivals):
+            h, c = hours10[b], eur[b]
+            if any(hours10[a] <= h and eur[a] <= c and not seen[a][0] & ~down_b and not brings_b & ~seen[a][1]
+                   for a in rivals):
                 continue
-        out[b] = True
+        kept.append(b)
+        seen[b] = (needs_b, brings_b)
         for key in brings:
             kept_by_key[key].append(b)
-    return out
+    return kept

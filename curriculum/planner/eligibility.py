@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -159,9 +160,16 @@ class EligibilityMap(Mapping[str, Eligibility]):
         if len(hits):
             mods, at = np.unique(t.session_module[hits], return_index=True)
             first[mods] = hits[at]
+        # where each eligible module's distance is measured (assess's rule), as Python lists for speed: the
+        # place of its first fitting session's city, else its only place; -1: computed by assess (no
+        # travel, or several places whose ties need assess's order)
+        chosen = np.where(first >= 0, t.session_place[np.maximum(first, 0)], -1) if len(t.session_place) \
+            else np.full(n, -1, dtype=np.int64)
+        chosen = np.where((chosen < 0) & (t.n_places == 1), t.first_place, chosen)
         self._first = first
-        self._reach = reach
-        self.usable: dict[str, Module] | None = None  # filled by CatalogueIndex.usable
+        self._chosen_array = np.where(self.ok & t.travel, chosen, -1)
+        self._chosen = self._chosen_array.tolist()
+        self._km = self.km.tolist()
 
     def _exact(self, place: int) -> float:
         p = self.table.coords[place]
@@ -192,27 +200,46 @@ class EligibilityMap(Mapping[str, Eligibility]):
 
     def distance(self, mid: str) -> float | None:
         """``self[mid].distance_km`` (km, 0.1 km), computed from the arrays for eligible modules."""
-        t, k = self.table, self.table.position[mid]
-        if not self.ok[k] or not t.travel[k]:
+        place = self._chosen[self.table.position[mid]]
+        if place < 0:
             return self[mid].distance_km
-        s = self._first[k]
-        place = int(t.session_place[s]) if s >= 0 else -1
-        if place < 0:  # the nearest place within the radius: one place, else ties need assess's order
-            if t.n_places[k] != 1:
-                return self[mid].distance_km
-            place = int(t.first_place[k])
-        km = float(self.km[place])
+        km = self._km[place]
         tenths = km * 10
         if abs(tenths - math.floor(tenths) - 0.5) <= _TOL_KM * 10:
             km = self._exact(place)
         return round(km, 1)
 
-    @property
+    @cached_property
+    def signature(self) -> tuple:
+        """What the eligible set, modality preferences and distances depend on: (home, radius, preferred
+        modalities, eligible modules, first fitting session of each module). Equal signatures, equal
+        :meth:`km_int` and preferences (a deadline that moves no session gives the same)."""
+        return (self.home, self.learner.mobility_km, tuple(self.learner.preferred_modalities), self.ok.tobytes(),
+                self._first.tobytes())
+
+    @cached_property
+    def km_int(self) -> np.ndarray:
+        """``int(distance_km or 0)`` of each eligible module (0 elsewhere), per catalogue position: the km
+        term of the objective weights (:func:`curriculum.planner.select.weight_array`)."""
+        t, chosen = self.table, self._chosen_array
+        km = np.zeros(len(t.ids), dtype=np.int64)
+        at = np.flatnonzero(chosen >= 0)
+        tenths = self.km[chosen[at]] * 10
+        frac = tenths - np.floor(tenths)
+        # round(km, 1) in tenths, then the whole km below it; a half tenth too close to call goes to distance()
+        km[at] = (np.floor(tenths).astype(np.int64) + (frac > 0.5)) // 10
+        exact = np.concatenate((at[np.abs(frac - 0.5) <= _TOL_KM * 10],
+                                np.flatnonzero(self.ok & t.travel & (chosen < 0))))
+        for k in exact.tolist():
+            km[k] = int(self.distance(t.ids[k]) or 0)
+        return km
+
+    @cached_property
     def preferred_view(self) -> Mapping[str, bool]:
         """module id → :meth:`preferred` (computed on access), for :class:`SelectionProblem`."""
         return _View(self, self.preferred)
 
-    @property
+    @cached_property
     def distance_view(self) -> Mapping[str, float]:
         """module id → :meth:`distance` km, 0.0 when none (computed on access), for :class:`SelectionProblem`."""
         return _View(self, lambda mid: self.distance(mid) or 0.0)
@@ -228,6 +255,9 @@ class _View(Mapping):
         if mid not in self._elig:
             raise KeyError(mid)
         return self._value(mid)
+
+    def get(self, mid: str, default: object = None) -> object:
+        return self._value(mid) if mid in self._elig else default
 
     def __contains__(self, mid: object) -> bool:
         return mid in self._elig

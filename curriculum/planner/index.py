@@ -20,6 +20,7 @@ from collections import OrderedDict
 from curriculum.models import LearnerProfile, Module
 from curriculum.planner.eligibility import EligibilityMap, ModuleTable
 from curriculum.planner.reach import certification_index, teacher_index
+from curriculum.planner.shared import ModuleArrays, Profiles, SharedModules, TeacherArrays
 from curriculum.rules.apply import EffectiveCatalogue, effective_modules
 from curriculum.rules.reference import RulesReference
 
@@ -73,6 +74,10 @@ class TableIndex:
         self.table = ModuleTable(modules)
         self._maps: OrderedDict[tuple, EligibilityMap] = OrderedDict()
 
+    def forget_learners(self) -> None:
+        """Drop the eligibility of every learner situation (the catalogue's arrays stay)."""
+        self._maps.clear()
+
     def eligibility(self, learner: LearnerProfile, home: tuple[float, float]) -> EligibilityMap:
         """Eligibility of every module for ``learner`` at ``home`` (lat, lon); shared, read-only."""
         key = (home, learner.mobility_km, learner.start, learner.deadline, tuple(learner.preferred_modalities))
@@ -111,29 +116,47 @@ class CatalogueIndex:
         self.position = self.tables.table.position
         self.teachers = teacher_index(self.effective.modules)
         self.certifications = certification_index(self.effective.modules)
-        self._usable: OrderedDict[int, tuple[EligibilityMap, dict[str, Module]]] = OrderedDict()
+        self._teacher_arrays = TeacherArrays(self.teachers, self.position)
+        self.priced = [learner_priced(m) for m in self.effective.modules.values()]  # catalogue order
+        self.arrays = ModuleArrays(self.priced)
+        self.profiles = Profiles()
+        self._usable: OrderedDict[bytes, SharedModules] = OrderedDict()
 
     def eligibility(self, learner: LearnerProfile, home: tuple[float, float]) -> EligibilityMap:
         """See :meth:`TableIndex.eligibility`."""
         return self.tables.eligibility(learner, home)
 
-    def usable(self, elig: EligibilityMap) -> dict[str, Module]:
-        """The eligible effective modules at the learner's price (module id → module), catalogue order."""
-        hit = self._usable.get(id(elig))
-        if hit is not None and hit[0] is elig:
-            self._usable.move_to_end(id(elig))
-            return hit[1]
-        mods = self.effective.modules
-        out = {i: learner_priced(mods[i]) for i in elig.ok_ids}
-        self._usable[id(elig)] = (elig, out)
-        while len(self._usable) > _ELIGIBILITY_SIZE:
-            self._usable.popitem(last=False)
-        return out
+    def usable(self, elig: EligibilityMap) -> SharedModules:
+        """The eligible effective modules at the learner's price (``.modules``: module id → module, catalogue
+        order) and what selections over them share: one object per set of eligible modules, whichever
+        learner situation gave it."""
+        key = elig.ok.tobytes()
+        hit = self._usable.get(key)
+        if hit is None:
+            priced, position = self.priced, self.position
+            hit = self._usable[key] = SharedModules({i: priced[position[i]] for i in elig.ok_ids}, elig.ok,
+                                                    self._teacher_arrays, self.certifications, self.arrays,
+                                                    position, self.profiles)
+            while len(self._usable) > _ELIGIBILITY_SIZE:
+                self._usable.popitem(last=False)
+        else:
+            self._usable.move_to_end(key)
+        return hit
 
     def teaching(self, skill: str, level: int) -> list[str]:
         """Ids of the modules teaching ``skill`` at ``level`` or above, in catalogue order."""
         ids = [mid for lvl, mid in self.teachers.get(skill, ()) if lvl >= level]
         return sorted(ids, key=self.position.__getitem__)
+
+
+def forget_learners() -> None:
+    """Drop what plans cached per learner situation (eligibility, usable modules, graphs), keeping what
+    they cached per catalogue: the next plan of any learner costs what a first one does (benchmarks)."""
+    for entry in _TABLES.values():
+        entry.value.forget_learners()  # type: ignore[attr-defined]
+    for entry in _INDEXES.values():
+        entry.value._usable.clear()  # type: ignore[attr-defined]
+        entry.value.profiles = Profiles()  # type: ignore[attr-defined]
 
 
 def catalogue_index(modules: dict[str, Module], reference: RulesReference) -> CatalogueIndex:
@@ -146,4 +169,5 @@ def catalogue_index(modules: dict[str, Module], reference: RulesReference) -> Ca
     return hit  # type: ignore[return-value]
 
 
-__all__ = ["CatalogueIndex", "TableIndex", "catalogue_index", "learner_price", "learner_priced", "module_table"]
+__all__ = ["CatalogueIndex", "TableIndex", "catalogue_index", "forget_learners", "learner_price", "learner_priced",
+           "module_table"]

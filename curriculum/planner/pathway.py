@@ -23,11 +23,11 @@ from curriculum.generation import narrative
 from curriculum.geo import distance_km, postcode_mismatch, resolve_city
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, LearningPath, Step, TargetJobRef, UncoveredSkill
+from curriculum.planner.candidates import dominance_cut
 from curriculum.planner.certifications import held_certifications
 from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price, learner_priced  # noqa: F401
-from curriculum.planner.reach import relevant_modules
 from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, order_and_schedule, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
                                        SelectionResult, achievable_levels, solve_selection)
@@ -168,18 +168,22 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                             warnings=warnings, provenance=_provenance(started, binding))
 
     elig = index.eligibility(learner, home)  # shared with this learner's other plans (relaxations, alternatives)
-    usable = index.usable(elig)
+    shared = index.usable(elig)
+    usable = shared.modules
     held = binding.held_levels(mapped.held)
     uncovered: list[UncoveredSkill] = []
     to_cover: list[tuple[str, int]] = []
-    # what the learner can reach, on the modules that can lead to a gap (the same levels for the gaps as
-    # over every usable module: each prerequisite's teachers are among them)
     targets = [(g.skill, g.required) for g in gaps.essential_gaps] + [(cert_skill(c), 1) for c in gaps.certification_gaps]
-    reachable, usable_ids = achievable_levels(relevant_modules(usable, targets, [], held, index.teachers, {}), held)
-    if binding.status.lapsed:  # the explanation says whether a refresher of a lapsed certification was usable
-        usable_ids = achievable_levels(usable, held)[1]
+    # what the learner can reach: the fixpoint on the modules the dominance cut keeps for these targets
+    # (it keeps a replacement for each module it drops), shared with the selection when all are reachable
+    reachable = dominance_cut(SelectionProblem(usable, targets, [], held, preferred=elig.preferred_view,
+                                               distance_km=elig.distance_view, objective=objective,
+                                               language=learner.language, shared=shared,
+                                               eligibility=elig)).reached()
+    # the explanation of a step renewing a lapsed certification says whether a refresher was usable
+    usable_ids = achievable_levels(usable, held)[1] if binding.status.lapsed else set()
     for g in gaps.essential_gaps:
-        if reachable.get(g.skill, 0) >= g.required:
+        if held.get(g.skill, 0) >= g.required or (g.skill, g.required) in reachable:
             to_cover.append((g.skill, g.required))
         else:
             uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
@@ -187,7 +191,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                             reason=_uncoverable_reason(g.skill, g.required, index, elig)))
     accompanies = dict(job_certs)
     for code in gaps.certification_gaps:  # certifications are pseudo-skills: cert:<code> at level 1
-        if reachable.get(cert_skill(code), 0) >= 1:
+        if (cert_skill(code), 1) in reachable:
             to_cover.append((cert_skill(code), 1))
         else:
             uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
@@ -196,7 +200,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     problem = SelectionProblem(usable, to_cover, [], held, preferred=elig.preferred_view,
                                distance_km=elig.distance_view, hours_cap=learner.hours_available,
                                budget_cap=learner.budget_cap, objective=objective, language=learner.language,
-                               teachers=index.teachers, certifications=index.certifications)
+                               shared=shared, eligibility=elig)
     result = solve_selection(problem, time_limit)
     infeasibility: dict | None = None
     if result.status == INFEASIBLE:

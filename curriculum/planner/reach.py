@@ -7,6 +7,9 @@ scan. Skill ids are opaque: a certification rule's pseudo-skill (``cert:<CODE>``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cached_property
+
 from curriculum.models import Module
 
 
@@ -146,16 +149,47 @@ class Graph:
     """
 
     def __init__(self, modules: dict[str, Module], held: dict[str, int], gaps: list[tuple[str, int]],
-                 certifications: list[str]) -> None:
+                 certifications: list[str], keys_from: dict[str, Module] | Graph | None = None) -> None:
+        """The graph of ``modules``; its keys are those of ``keys_from`` (modules including ``modules``,
+        or a graph of them; default ``modules``): a graph of the modules a cut kept, with the keys of all
+        the candidates it cut from."""
         self.ids = sorted(modules)
         self.position = {mid: k for k, mid in enumerate(self.ids)}
         self.modules = [modules[i] for i in self.ids]
+        self.held = held
+        if isinstance(keys_from, Graph):  # the same keys (read-only lists, shared)
+            self.keys, self.key, self.skill_keys = keys_from.keys, keys_from.key, keys_from.skill_keys
+        else:
+            self._index_keys(self.modules if keys_from is None else keys_from.values(), gaps, certifications)
+        n_keys = len(self.keys)
+        self.needs: list[list[int]] = []  # keys a module needs (unmet prerequisites, named modules)
+        self.needs_down: list[set[int]] = []  # and the lower needed levels they imply
+        self.brings: list[list[int]] = []
+        self.teachers: list[list[int]] = [[] for _ in range(n_keys)]
+        self.band: list[list[int]] = [[] for _ in range(n_keys)]
+        self.dependants: list[list[int]] = [[] for _ in range(n_keys)]
+        for k, m in enumerate(self.modules):
+            needs, down, brings, tops = self.profile(m)
+            self.needs.append(needs)
+            self.needs_down.append(down)
+            self.brings.append(brings)
+            for key in needs:
+                self.dependants[key].append(k)
+            for key in brings:
+                self.teachers[key].append(k)
+            for key in tops:
+                self.band[key].append(k)
+        self.targets = sorted({self.key[s, lvl] for s, lvl in gaps if held.get(s, 0) < lvl}
+                              | {self.key["certification", c] for c in certifications})
+
+    def _index_keys(self, modules: Iterable[Module], gaps: list[tuple[str, int]], certifications: list[str]) -> None:
+        held = self.held
         levels: dict[str, set[int]] = {}
         for skill, level in gaps:
             if held.get(skill, 0) < level:
                 levels.setdefault(skill, set()).add(level)
         named: set[str] = set()
-        for m in self.modules:
+        for m in modules:
             for p in m.prerequisites.skills:
                 if held.get(p.skill, 0) < p.level:
                     levels.setdefault(p.skill, set()).add(p.level)
@@ -174,47 +208,69 @@ class Graph:
         for mid in sorted(named):
             self.key["module", mid] = len(self.keys)
             self.keys.append(("module", mid))
-        n_keys = len(self.keys)
-        self.needs: list[list[int]] = []  # keys a module needs (unmet prerequisites, named modules)
-        self.needs_down: list[set[int]] = []  # and the lower needed levels they imply
-        self.brings: list[list[int]] = []
-        self.teachers: list[list[int]] = [[] for _ in range(n_keys)]
-        self.band: list[list[int]] = [[] for _ in range(n_keys)]
-        self.dependants: list[list[int]] = [[] for _ in range(n_keys)]
-        for k, m in enumerate(self.modules):
-            needs, down = [], set()
-            for p in m.prerequisites.skills:
-                if held.get(p.skill, 0) < p.level:
-                    needs.append(self.key[p.skill, p.level])
-                    down.update(key for key in self.skill_keys[p.skill] if self.keys[key][1] <= p.level)
-            for p in m.prerequisites.modules:
-                needs.append(self.key["module", p])
-                down.add(self.key["module", p])
-            needs = sorted(set(needs))
-            brings: set[int] = set()
-            top: dict[str, int] = {}
-            for o in m.outcomes:
-                for key in self.skill_keys.get(o.skill, ()):
-                    if self.keys[key][1] <= o.level:
-                        brings.add(key)
-                        top[o.skill] = max(top.get(o.skill, -1), key)
-            if m.certification is not None and ("certification", m.certification.code) in self.key:
-                brings.add(self.key["certification", m.certification.code])
-                top["certification"] = self.key["certification", m.certification.code]
-            if ("module", m.id) in self.key:
-                brings.add(self.key["module", m.id])
-                top["module"] = self.key["module", m.id]
-            self.needs.append(needs)
-            self.needs_down.append(down)
-            self.brings.append(sorted(brings))
-            for key in needs:
-                self.dependants[key].append(k)
-            for key in brings:
-                self.teachers[key].append(k)
-            for key in top.values():
-                self.band[key].append(k)
-        self.targets = sorted({self.key[s, lvl] for s, lvl in gaps if held.get(s, 0) < lvl}
-                              | {self.key["certification", c] for c in certifications})
+
+    def profile(self, m: Module) -> tuple[list[int], set[int], list[int], list[int]]:
+        """Module ``m`` on this graph's keys: (keys it needs, sorted; those and the lower needed levels
+        they imply; keys it brings, sorted; the keys whose band it is in). ``m``'s unmet prerequisites
+        must be keys (``m`` among the modules the keys were taken from)."""
+        held, key, keys, skill_keys = self.held, self.key, self.keys, self.skill_keys
+        needs, down = [], set()
+        for p in m.prerequisites.skills:
+            if held.get(p.skill, 0) < p.level:
+                needs.append(key[p.skill, p.level])
+                down.update(k for k in skill_keys[p.skill] if keys[k][1] <= p.level)
+        for p in m.prerequisites.modules:
+            needs.append(key["module", p])
+            down.add(key["module", p])
+        brings: set[int] = set()
+        top: dict[str, int] = {}
+        for o in m.outcomes:
+            for k in skill_keys.get(o.skill, ()):
+                if keys[k][1] <= o.level:
+                    brings.add(k)
+                    top[o.skill] = max(top.get(o.skill, -1), k)
+        if m.certification is not None and ("certification", m.certification.code) in key:
+            brings.add(key["certification", m.certification.code])
+            top["certification"] = key["certification", m.certification.code]
+        if ("module", m.id) in key:
+            brings.add(key["module", m.id])
+            top["module"] = key["module", m.id]
+        return sorted(set(needs)), down, sorted(brings), list(top.values())
+
+    def masks(self, m: Module) -> tuple[int, int, tuple[int, ...], int]:
+        """:meth:`profile` as bit masks over the keys (plain ints: nothing for the garbage collector to
+        walk): (needs, needs with the lower levels they imply, brings as sorted keys, brings)."""
+        held, key, upto = self.held, self.key, self._upto
+        needs = down = brings = 0
+        for p in m.prerequisites.skills:
+            if held.get(p.skill, 0) < p.level:
+                needs |= 1 << key[p.skill, p.level]
+                down |= upto[p.skill][p.level]
+        for p in m.prerequisites.modules:
+            needs |= 1 << key["module", p]
+        down |= needs
+        for o in m.outcomes:
+            levels = upto.get(o.skill)
+            if levels is not None:
+                brings |= levels[o.level]
+        if m.certification is not None and ("certification", m.certification.code) in key:
+            brings |= 1 << key["certification", m.certification.code]
+        if ("module", m.id) in key:
+            brings |= 1 << key["module", m.id]
+        keys, rest = [], brings
+        while rest:
+            low = rest & -rest
+            keys.append(low.bit_length() - 1)
+            rest ^= low
+        return needs, down, tuple(keys), brings
+
+    @cached_property
+    def _upto(self) -> dict[str, list[int]]:
+        """skill → masks of the skill's keys at each level (index 0–4: proficiency levels are 1–4) or below."""
+        out = {}
+        for skill, ks in self.skill_keys.items():
+            out[skill] = [sum(1 << k for k in ks if self.keys[k][1] <= level) for level in range(5)]
+        return out
 
     def relevant(self, alive: list[bool]) -> list[bool]:
         """The alive modules that bring a target or, transitively, a need of such a module."""

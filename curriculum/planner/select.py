@@ -31,11 +31,17 @@ limit stays as a generous safety net only. Stopping at a limit is a status
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from curriculum.models import Module
 from curriculum.planner.reach import achievable_levels, relevant_modules, teacher_index  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:
+    from curriculum.planner.eligibility import EligibilityMap
+    from curriculum.planner.shared import SharedModules
 
 W_NONPREFERRED = 10**12
 W_OTHER_LANGUAGE = 10**10
@@ -51,10 +57,12 @@ class SelectionProblem:
     """Inputs of a selection.
 
     ``gaps`` are (skill id, required level) pairs to close; ``held`` maps skill id → level 0–4;
-    ``distance_km`` and ``preferred`` are per module id (mappings: read with ``.get``). ``teachers`` and
-    ``certifications`` may give :func:`~curriculum.planner.reach.teacher_index` and
-    :func:`~curriculum.planner.reach.certification_index` of a whole catalogue, built once (modules not in
-    ``modules`` are skipped); by default they are built from ``modules``.
+    ``distance_km`` and ``preferred`` are per module id (mappings: read with ``.get``). With ``shared``
+    (:class:`~curriculum.planner.shared.SharedModules` whose ``modules`` is ``modules``) and
+    ``eligibility`` (the :class:`~curriculum.planner.eligibility.EligibilityMap` whose views
+    ``preferred`` and ``distance_km`` are), the relevant modules, objective weights and dominance cut
+    come from arrays and are computed once for every selection with the same gaps, held levels,
+    objective and learner situation.
     """
 
     modules: dict[str, Module]
@@ -67,8 +75,8 @@ class SelectionProblem:
     budget_cap: float | None = None
     objective: str = "hours"  # hours | cost | hours_any (preferred modalities ignored) | travel | in_person
     language: str | None = None  # the learner's language: modules in another language come after
-    teachers: dict[str, list[tuple[int, str]]] | None = None  # a teacher index over (at least) ``modules``
-    certifications: dict[str, list[str]] | None = None  # a certification index over (at least) ``modules``
+    shared: SharedModules | None = None  # ``modules`` with what selections over them share, built once
+    eligibility: EligibilityMap | None = None  # the learner situation ``preferred`` and ``distance_km`` view
 
 
 @dataclass
@@ -112,7 +120,8 @@ OBJECTIVES = ("hours", "cost", "hours_any", "travel", "in_person")
 
 
 def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> int:
-    """Per-module objective weight: preferred modality first, then the chosen objective's order."""
+    """Per-module objective weight: preferred modality first, then the chosen objective's order
+    (:func:`weight_array` computes the same on arrays: change both)."""
     km = int(problem.distance_km.get(m.id) or 0)
     w = 0 if problem.objective == "hours_any" else W_NONPREFERRED * (0 if problem.preferred.get(m.id, True) else 1)
     if problem.language and m.language != problem.language:
@@ -124,6 +133,23 @@ def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> in
     if problem.objective == "in_person":
         remote = 0 if m.modality.value == "in_person" else hours10
         return w + remote * W_HOUR_TENTH + hours10 * W_EUR + cost
+    return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
+
+
+def weight_array(objective: str, language: str | None, preferred: np.ndarray, km: np.ndarray, hours10: np.ndarray,
+                 cost: np.ndarray, in_person: np.ndarray, languages: np.ndarray) -> np.ndarray:
+    """:func:`_weight` of many modules at once (int64 arrays, one entry per module): ``preferred`` and
+    ``in_person`` booleans, ``km`` the whole km of ``distance_km``, ``hours10`` and ``cost`` as
+    :func:`_hours10` and :func:`_eur`, ``languages`` the modules' languages. Same integers as ``_weight``."""
+    w = np.zeros(len(km), dtype=np.int64) if objective == "hours_any" else np.where(preferred, 0, W_NONPREFERRED)
+    if language:
+        w = w + np.where(languages != language, W_OTHER_LANGUAGE, 0)
+    if objective == "cost":
+        return w + cost * W_HOUR_TENTH + hours10 * W_EUR + km
+    if objective == "travel":
+        return w + km * W_HOUR_TENTH + hours10 * W_EUR + cost
+    if objective == "in_person":
+        return w + np.where(in_person, 0, hours10) * W_HOUR_TENTH + hours10 * W_EUR + cost
     return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
 
 
