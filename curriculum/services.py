@@ -5,21 +5,35 @@ Nothing here prints, exits or imports Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curriculum.errors import KnowledgeBaseError, RetrievalError
 from curriculum.knowledge.catalogue import Catalogue, load_catalogue
 from curriculum.models import LearnerProfile, LearningPath
+from curriculum.planner.index import module_table
 from curriculum.planner.pathway import plan_pathway, resolve_job
-from curriculum.planner.eligibility import assess
 from curriculum.planner.relaxations import suggest_relaxations
 from curriculum.retrieval.skill_mapping import SkillMapper
 from curriculum.retrieval.store import SyncReport, VectorIndex
 from curriculum.settings import Settings
 
 Progress = Callable[[int, int], None]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off inside the block (its previous state restored after)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -39,12 +53,20 @@ class Workspace:
     def open(cls, settings: Settings, embeddings: object | None = None) -> "Workspace":
         """Load the knowledge base of ``settings.kb_dir``.
 
+        The catalogue is loaded with Python's cyclic garbage collector paused, then moved to its permanent
+        generation (:func:`gc.freeze`): it lives as long as the workspace, and a regional one (8,885
+        modules: ≈ 700,000 objects) cost half its load time in collections (4.2 s → 2.1 s) and ≈ 0.35 s
+        at each later full collection, in the middle of a plan. Objects alive at that moment are never
+        walked again by the collector: a reference cycle among them, dropped later, is not reclaimed.
+
         Raises
         ------
         KnowledgeBaseError
             When the folder is missing or holds no valid module or job.
         """
-        cat = load_catalogue(settings.kb_dir, cache_dir=settings.data_dir)
+        with _collector_paused():
+            cat = load_catalogue(settings.kb_dir, cache_dir=settings.data_dir)
+        gc.freeze()
         if not cat.modules or not cat.jobs:
             raise KnowledgeBaseError("no valid module or job found", file=str(settings.kb_dir))
         return cls(settings, cat, embeddings=embeddings)
@@ -175,7 +197,8 @@ class Workspace:
             assembler = LLMAssembler.from_settings(self.settings)
         if assembler is not None:
             home = (path.learner_location["lat"], path.learner_location["lon"])
-            usable = {m.id: m for m in self.catalogue.modules.values() if assess(m, learner, home).ok}
+            mods = self.catalogue.modules  # the planner's eligibility of every module (arrays, shared)
+            usable = {i: mods[i] for i in module_table(mods).eligibility(learner, home).ok_ids}
             path = assembler.assemble(path, learner, job, self.catalogue, usable)  # type: ignore[attr-defined]
         return path
 

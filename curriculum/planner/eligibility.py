@@ -71,7 +71,7 @@ def assess(module: Module, learner: LearnerProfile, home: tuple[float, float]) -
 # needs the eligible set, not 10,000 Eligibility objects: the arrays below give it with NumPy, and the
 # Eligibility of a module is computed by ``assess`` itself when someone asks for it.
 
-_TOL_KM = 1e-6
+DISTANCE_TOLERANCE_KM = 1e-6
 """Distances from NumPy (:meth:`ModuleTable.distances`) and from :func:`curriculum.geo.distance_km` may
 differ in their last bits (≈ 1e-11 km): a comparison or rounding closer than this to its boundary is
 redone with ``distance_km``, so every decision is the one :func:`assess` makes."""
@@ -144,7 +144,7 @@ class EligibilityMap(Mapping[str, Eligibility]):
         n = len(t.ids)
         self.km = t.distances(home)
         reach = self.km <= learner.mobility_km
-        for j in np.flatnonzero(np.abs(self.km - learner.mobility_km) <= _TOL_KM):
+        for j in np.flatnonzero(np.abs(self.km - learner.mobility_km) <= DISTANCE_TOLERANCE_KM):
             reach[j] = self._exact(int(j)) <= learner.mobility_km
         reachable = np.bincount(t.place_module, weights=reach, minlength=n) > 0 if len(reach) else np.zeros(n, bool)
         city_ok = t.session_anywhere | ~t.travel[t.session_module]
@@ -205,7 +205,7 @@ class EligibilityMap(Mapping[str, Eligibility]):
             return self[mid].distance_km
         km = self._km[place]
         tenths = km * 10
-        if abs(tenths - math.floor(tenths) - 0.5) <= _TOL_KM * 10:
+        if abs(tenths - math.floor(tenths) - 0.5) <= DISTANCE_TOLERANCE_KM * 10:
             km = self._exact(place)
         return round(km, 1)
 
@@ -228,7 +228,7 @@ class EligibilityMap(Mapping[str, Eligibility]):
         frac = tenths - np.floor(tenths)
         # round(km, 1) in tenths, then the whole km below it; a half tenth too close to call goes to distance()
         km[at] = (np.floor(tenths).astype(np.int64) + (frac > 0.5)) // 10
-        exact = np.concatenate((at[np.abs(frac - 0.5) <= _TOL_KM * 10],
+        exact = np.concatenate((at[np.abs(frac - 0.5) <= DISTANCE_TOLERANCE_KM * 10],
                                 np.flatnonzero(self.ok & t.travel & (chosen < 0))))
         for k in exact.tolist():
             km[k] = int(self.distance(t.ids[k]) or 0)

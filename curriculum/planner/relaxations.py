@@ -11,9 +11,13 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from curriculum.geo import distance_km
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.models import Job, LearnerProfile, LearningPath
+from curriculum.planner.eligibility import DISTANCE_TOLERANCE_KM
+from curriculum.planner.index import module_table
 
 Planner = Callable[[LearnerProfile], LearningPath]
 
@@ -31,8 +35,7 @@ def _summary(path: LearningPath) -> dict:
 def _min_radius(learner: LearnerProfile, path: LearningPath, catalogue: Catalogue, plan: Planner) -> float | None:
     """Smallest radius (km, rounded up) at which every essential skill becomes coverable."""
     home = (path.learner_location["lat"], path.learner_location["lon"])
-    radii = sorted({math.ceil(distance_km(home, (p.lat, p.lon))) for m in catalogue.modules.values()
-                    for p in m.places if distance_km(home, (p.lat, p.lon)) > learner.mobility_km})
+    radii = _far_radii(home, learner.mobility_km, catalogue)
     lo, hi, best = 0, len(radii) - 1, None
     while lo <= hi:  # coverage is monotone in the radius: binary search
         mid = (lo + hi) // 2
@@ -42,6 +45,22 @@ def _min_radius(learner: LearnerProfile, path: LearningPath, catalogue: Catalogu
         else:
             lo = mid + 1
     return best
+
+
+def _far_radii(home: tuple[float, float], mobility_km: float, catalogue: Catalogue) -> list[int]:
+    """The distances (km, rounded up, ascending, distinct) of the catalogue's places farther than
+    ``mobility_km`` from ``home``: on the planner's arrays, a value too close to call redone with
+    :func:`~curriculum.geo.distance_km` (the same list as computing each with it)."""
+    table = module_table(catalogue.modules).table
+    km = table.distances(home)
+    close = (np.abs(km - np.round(km)) <= DISTANCE_TOLERANCE_KM) | (np.abs(km - mobility_km) <= DISTANCE_TOLERANCE_KM)
+    far = km[~close & (km > mobility_km)]
+    out = set(np.ceil(far).astype(np.int64).tolist())
+    for j in np.flatnonzero(close).tolist():
+        d = distance_km(home, (float(table.coords[j][0]), float(table.coords[j][1])))
+        if d > mobility_km:
+            out.add(math.ceil(d))
+    return sorted(out)
 
 
 def _smallest(lo: int, hi: int, feasible: Callable[[int], LearningPath | None]) -> tuple[int, LearningPath] | None:
