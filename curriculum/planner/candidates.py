@@ -122,8 +122,13 @@ def _cut(problem: SelectionProblem, relevant: dict[str, Module], shared: SharedM
 def candidate_modules(problem: SelectionProblem) -> Candidates:
     """The candidates of ``problem`` (see the module docstring)."""
     cut = dominance_cut(problem)
-    g, hours10, eur, weight = cut.graph, cut.hours10, cut.eur, cut.weight
-    alive = [True] * len(g.ids)
+    return cut_by_caps_and_bound(problem, cut.graph, [True] * len(cut.graph.ids), cut.weight, cut.hours10, cut.eur)
+
+
+def cut_by_caps_and_bound(problem: SelectionProblem, g: Graph, alive: list[bool], weight: list[int],
+                          hours10: list[int], eur: list[int]) -> Candidates:
+    """Steps 3 and 4 of the module docstring (and the last relevance pass) on the ``alive`` modules of
+    ``g``, the dominance cut done; ``weight``, ``hours10``, ``eur`` per module of ``g``."""
     caps = [(int(problem.hours_cap * 10), hours10)] if problem.hours_cap is not None else []
     caps += [(int(problem.budget_cap), eur)] if problem.budget_cap is not None else []
     plans: list[list[int] | None] = []
