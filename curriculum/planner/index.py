@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from curriculum.models import LearnerProfile, Module
 from curriculum.planner.eligibility import EligibilityMap, ModuleTable
 from curriculum.planner.reach import certification_index, teacher_index
-from curriculum.planner.shared import ModuleArrays, Profiles, SharedModules, TeacherArrays
+from curriculum.planner.shared import LOCK, ModuleArrays, Profiles, SharedModules, TeacherArrays, lru
 from curriculum.rules.apply import EffectiveCatalogue, effective_modules
 from curriculum.rules.reference import RulesReference
 
 _TABLES: OrderedDict[int, "_Entry"] = OrderedDict()
 _INDEXES: OrderedDict[tuple[int, int], "_Entry"] = OrderedDict()
-_CACHE_SIZE = 4
-_ELIGIBILITY_SIZE = 32  # learner situations kept per catalogue: a plan's relaxations try ≈ 15
+_CACHE_SIZE = 4  # catalogues
+_ELIGIBILITY_SIZE = 24  # learner situations per catalogue: a plan's relaxations try 10 to 20
+_USABLE_SIZE = 12  # sets of usable modules per catalogue (each ≈ 1 MB with its cuts for 9,000 modules)
 
 
 def learner_price(m: Module) -> float:
@@ -52,18 +55,18 @@ class _Entry:
                 and all(map(operator.is_, self.values, modules.values())))
 
 
-def _lookup(cache: OrderedDict, key: object, modules: dict[str, Module]) -> object | None:
-    hit = cache.get(key)
-    if hit is not None and hit.matches(modules):
-        cache.move_to_end(key)
-        return hit.value
-    return None
-
-
-def _store(cache: OrderedDict, key: object, modules: dict[str, Module], value: object) -> None:
-    cache[key] = _Entry(modules, value)
-    while len(cache) > _CACHE_SIZE:
-        cache.popitem(last=False)
+def _cached(cache: OrderedDict, key: object, modules: dict[str, Module], build: Callable[[], Any]) -> Any:
+    """The value cached for ``modules`` under ``key``, else ``build()`` (kept, at most ``_CACHE_SIZE``)."""
+    with LOCK:
+        hit = cache.get(key)
+        if hit is not None and hit.matches(modules):
+            cache.move_to_end(key)
+            return hit.value
+        value = build()
+        cache[key] = _Entry(modules, value)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+        return value
 
 
 class TableIndex:
@@ -76,28 +79,18 @@ class TableIndex:
 
     def forget_learners(self) -> None:
         """Drop the eligibility of every learner situation (the catalogue's arrays stay)."""
-        self._maps.clear()
+        with LOCK:
+            self._maps.clear()
 
     def eligibility(self, learner: LearnerProfile, home: tuple[float, float]) -> EligibilityMap:
         """Eligibility of every module for ``learner`` at ``home`` (lat, lon); shared, read-only."""
         key = (home, learner.mobility_km, learner.start, learner.deadline, tuple(learner.preferred_modalities))
-        hit = self._maps.get(key)
-        if hit is None:
-            hit = self._maps[key] = EligibilityMap(self.table, learner, home)
-            while len(self._maps) > _ELIGIBILITY_SIZE:
-                self._maps.popitem(last=False)
-        else:
-            self._maps.move_to_end(key)
-        return hit
+        return lru(self._maps, key, lambda: EligibilityMap(self.table, learner, home), _ELIGIBILITY_SIZE)
 
 
 def module_table(modules: dict[str, Module]) -> TableIndex:
     """The :class:`TableIndex` of ``modules`` (a catalogue's module mapping), built on first use."""
-    hit = _lookup(_TABLES, id(modules), modules)
-    if hit is None:
-        hit = TableIndex(modules)
-        _store(_TABLES, id(modules), modules, hit)
-    return hit  # type: ignore[return-value]
+    return _cached(_TABLES, id(modules), modules, lambda: TableIndex(modules))
 
 
 class CatalogueIndex:
@@ -130,18 +123,17 @@ class CatalogueIndex:
         """The eligible effective modules at the learner's price (``.modules``: module id → module, catalogue
         order) and what selections over them share: one object per set of eligible modules, whichever
         learner situation gave it."""
-        key = elig.ok.tobytes()
-        hit = self._usable.get(key)
-        if hit is None:
-            priced, position = self.priced, self.position
-            hit = self._usable[key] = SharedModules({i: priced[position[i]] for i in elig.ok_ids}, elig.ok,
-                                                    self._teacher_arrays, self.certifications, self.arrays,
-                                                    position, self.profiles)
-            while len(self._usable) > _ELIGIBILITY_SIZE:
-                self._usable.popitem(last=False)
-        else:
-            self._usable.move_to_end(key)
-        return hit
+        priced, position = self.priced, self.position
+        return lru(self._usable, elig.ok.tobytes(), lambda: SharedModules(
+            {i: priced[position[i]] for i in elig.ok_ids}, elig.ok, self._teacher_arrays, self.certifications,
+            self.arrays, position, self.profiles), _USABLE_SIZE)
+
+    def forget_learners(self) -> None:
+        """Drop what plans cached per learner situation (the catalogue's indexes stay)."""
+        with LOCK:
+            self.tables.forget_learners()
+            self._usable.clear()
+            self.profiles = Profiles()
 
     def teaching(self, skill: str, level: int) -> list[str]:
         """Ids of the modules teaching ``skill`` at ``level`` or above, in catalogue order."""
@@ -152,21 +144,15 @@ class CatalogueIndex:
 def forget_learners() -> None:
     """Drop what plans cached per learner situation (eligibility, usable modules, graphs), keeping what
     they cached per catalogue: the next plan of any learner costs what a first one does (benchmarks)."""
-    for entry in _TABLES.values():
-        entry.value.forget_learners()  # type: ignore[attr-defined]
-    for entry in _INDEXES.values():
-        entry.value._usable.clear()  # type: ignore[attr-defined]
-        entry.value.profiles = Profiles()  # type: ignore[attr-defined]
+    with LOCK:
+        for entry in [*_TABLES.values(), *_INDEXES.values()]:
+            entry.value.forget_learners()
 
 
 def catalogue_index(modules: dict[str, Module], reference: RulesReference) -> CatalogueIndex:
     """The :class:`CatalogueIndex` of ``modules`` bound to ``reference``, built on first use."""
-    key = (id(modules), id(reference))
-    hit = _lookup(_INDEXES, key, modules)
-    if hit is None or hit.reference is not reference:  # type: ignore[attr-defined]
-        hit = CatalogueIndex(modules, reference)
-        _store(_INDEXES, key, modules, hit)
-    return hit  # type: ignore[return-value]
+    # the index keeps ``reference`` alive, so its id in the key stays its own
+    return _cached(_INDEXES, (id(modules), id(reference)), modules, lambda: CatalogueIndex(modules, reference))
 
 
 __all__ = ["CatalogueIndex", "TableIndex", "catalogue_index", "forget_learners", "learner_price", "learner_priced",

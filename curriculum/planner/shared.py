@@ -12,6 +12,7 @@ is read-only. Same inputs, same objects: plans are unchanged.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from itertools import compress
@@ -25,18 +26,22 @@ from curriculum.planner.reach import Graph, relevant_modules
 if TYPE_CHECKING:
     from curriculum.planner.select import SelectionProblem
 
-_SIZE = 16
+LOCK = threading.RLock()
+"""Guards every LRU of the planner's caches (here and in :mod:`curriculum.planner.index`): the UI plans
+in several threads."""
 
 
-def _lru(cache: OrderedDict, key: object, build: Callable[[], Any]) -> Any:
-    hit = cache.get(key)
-    if hit is None:
-        hit = cache[key] = build()
-        while len(cache) > _SIZE:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
-    return hit
+def lru(cache: OrderedDict, key: object, build: Callable[[], Any], size: int = 8) -> Any:
+    """``cache[key]``, built by ``build()`` on a miss; at most ``size`` entries, least recently used out."""
+    with LOCK:
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = build()
+            while len(cache) > size:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        return hit
 
 
 class TeacherArrays:
@@ -66,7 +71,7 @@ class _Filtered(Mapping):
     def __getitem__(self, key: str) -> list:
         hit = self._done.get(key)
         if hit is None:
-            hit = self._done[key] = self._keep(key)
+            hit = self._done[key] = self._keep(key)  # (two threads may both compute it: the same list)
         return hit
 
     def get(self, key: str, default: Any = None) -> Any:  # what relevant_modules calls
@@ -103,7 +108,7 @@ class Profiles:
 
     def of(self, frame: Graph) -> dict[str, tuple]:
         """module id → masks on ``frame``'s keys (fill it: module ids are those of one catalogue)."""
-        return _lru(self._lru, (tuple(frame.keys), frozenset(frame.held.items())), dict)
+        return lru(self._lru, (tuple(frame.keys), frozenset(frame.held.items())), dict, size=4)
 
 
 def _key(gaps: list[tuple[str, int]], certs: list[str], held: dict[str, int]) -> tuple:
@@ -147,17 +152,17 @@ class SharedModules:
             preferred = np.isin(a.modality, [m.value for m in elig.learner.preferred_modalities])
             return weight_array(problem.objective, problem.language, preferred, elig.km_int, a.hours10, a.eur,
                                 a.in_person, a.languages)
-        return _lru(self._weights, (elig.signature, problem.objective, problem.language), build)
+        return lru(self._weights, (elig.signature, problem.objective, problem.language), build, 6)
 
     def relevant(self, gaps: list[tuple[str, int]], certs: list[str], held: dict[str, int]) -> dict[str, Module]:
         """:func:`~curriculum.planner.reach.relevant_modules` of the usable modules (shared, read-only)."""
-        return _lru(self._relevant, _key(gaps, certs, held),
-                    lambda: relevant_modules(self.modules, gaps, certs, held, self.teachers, self.certifications))
+        return lru(self._relevant, _key(gaps, certs, held),
+                    lambda: relevant_modules(self.modules, gaps, certs, held, self.teachers, self.certifications), 4)
 
     def derived(self, key: tuple, build: Callable[[], tuple]) -> tuple:
         """A value computed from these modules and ``key`` (a selection's dominance cut), built once per
         key; when ``key`` holds the id of an object, the value must hold the object (so the id stays its)."""
-        return _lru(self._derived, key, build)
+        return lru(self._derived, key, build, size=16)
 
 
 __all__ = ["ModuleArrays", "Profiles", "SharedModules", "TeacherArrays"]
