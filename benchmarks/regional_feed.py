@@ -188,6 +188,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--repeat", type=int, default=5, help="timed plans per eval learner")
     ap.add_argument("--skip-cli", action="store_true", help="no whole-process timings")
+    ap.add_argument("--skip-cli-import", action="store_true", help="no whole-process import, validate and index "
+                    "(whole-process plans stay)")
     ap.add_argument("--skip-index", action="store_true", help="do not embed (no MiniLM)")
     ap.add_argument("--skip-cli-index", action="store_true", help="no whole-process `curriculum index` (it embeds "
                     "the same modules as the in-process step again)")
@@ -252,7 +254,7 @@ def main() -> None:
         row("index (embed new modules)", time.perf_counter() - t0, n, rss_mib(),
             "; ".join(f"{r.collection} +{r.added}" for r in reports))
 
-    if not args.skip_cli:
+    if not args.skip_cli and not args.skip_cli_import:
         kb2, data2 = tmp / "kb-cli", tmp / "data-cli"
         shutil.rmtree(kb2, ignore_errors=True)
         shutil.copytree(ROOT / "knowledge_base", kb2)
