@@ -191,7 +191,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                             reason=_uncoverable_reason(g.skill, g.required, index, elig)))
     accompanies = dict(job_certs)
     for code in gaps.certification_gaps:  # certifications are pseudo-skills: cert:<code> at level 1
-        if (cert_skill(code), 1) in reachable:
+        if held.get(cert_skill(code), 0) >= 1 or (cert_skill(code), 1) in reachable:
             to_cover.append((cert_skill(code), 1))
         else:
             uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
