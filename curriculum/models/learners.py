@@ -142,6 +142,27 @@ class HeldCertification(BaseModel):
         return obtained
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Day names of ``study_days`` (ISO order: Monday is 0, as :meth:`datetime.date.weekday`)."""
+
+
+class Period(BaseModel):
+    """Days the learner cannot study, inclusive: ``{from: 2027-07-26, to: 2027-08-20}``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"'to' {end} is before 'from' {start}")
+        return end
+
+
 class LearnerProfile(BaseModel):
     """A learner asking for a pathway.
 
@@ -167,6 +188,11 @@ class LearnerProfile(BaseModel):
     background: str = Field("", max_length=20000)
     target_job: str | None = None
     expect: dict | None = Field(None, description="evaluation expectations (ignored by the planner)")
+    pinned_modules: list[str] = Field(default_factory=list, description="module ids the plan must keep")
+    excluded_modules: list[str] = Field(default_factory=list, description="module ids the plan must not use")
+    unavailable: list[Period] = Field(default_factory=list, description="periods (inclusive) with no training")
+    study_days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]),
+                                  description="days self-paced work may start on: mon … sun (default mon–fri)")
 
     _hours = field_validator("hours_per_week")(check_hours_per_week)
 
@@ -177,6 +203,29 @@ class LearnerProfile(BaseModel):
         if start is not None and deadline <= start:
             raise ValueError(f"deadline {deadline} is not after start {start}")
         return deadline
+
+    @field_validator("study_days")
+    @classmethod
+    def _days(cls, days: list[str]) -> list[str]:
+        clean = [str(d).strip().lower()[:3] for d in days]
+        bad = [d for d, c in zip(days, clean) if c not in WEEKDAYS]
+        if bad:
+            raise ValueError(f"unknown day {bad[0]!r}: use {', '.join(WEEKDAYS)}")
+        if not clean:
+            raise ValueError("no study day: give at least one of " + ", ".join(WEEKDAYS))
+        return sorted(set(clean), key=WEEKDAYS.index)
+
+    @model_validator(mode="after")
+    def _pins(self) -> "LearnerProfile":
+        both = sorted(set(self.pinned_modules) & set(self.excluded_modules))
+        if both:
+            raise ValueError(f"module {both[0]!r} is both pinned and excluded")
+        return self
+
+    @property
+    def weekdays(self) -> set[int]:
+        """``study_days`` as :meth:`datetime.date.weekday` numbers (Monday 0)."""
+        return {WEEKDAYS.index(d) for d in self.study_days}
 
     @property
     def weeks_available(self) -> float:
