@@ -79,8 +79,15 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
          out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
          alternatives: Annotated[int, typer.Option("--alternatives", "-k", min=0, max=4,
                                                    help="up to K different plans (fastest, cheapest, most local, most in-person)")] = 0,
+         pin: Annotated[Optional[list[str]], typer.Option("--pin", metavar="ID", help="module id to keep (repeatable)")] = None,
+         exclude: Annotated[Optional[list[str]], typer.Option("--exclude", metavar="ID", help="module id to refuse (repeatable)")] = None,
+         unavailable: Annotated[Optional[list[str]], typer.Option("--unavailable", metavar="FROM:TO",
+                                                                  help="no training these days, inclusive (repeatable)")] = None,
+         study_days: Annotated[Optional[list[str]], typer.Option("--study-days", metavar="DAYS",
+                                                                 help="e.g. mon,tue,wed or sat-sun (replaces the profile's)")] = None,
          kb: KbOpt = None) -> None:
     """Plan a learner's pathway toward a target job."""
+    from curriculum.cli_plan_options import PlanOptions
     from curriculum.exports import path_to_json, path_to_markdown
     from curriculum.learners import load_learner
 
@@ -89,10 +96,12 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
     def go():
         if fmt == Fmt.pdf and (not out or str(out) == "-"):
             raise InputError("--format pdf needs --out FILE", field="--out")
+        options = PlanOptions.parse(pin, exclude, unavailable, study_days)
         if out is not None:
             check_output(out, [learner])  # before any work: never overwrite the profile, a link, a device…
         profile = load_learner(learner)
         ws = _workspace(kb)
+        profile = options.apply(profile, ws.catalogue.modules)
         if alternatives:
             paths = ws.alternatives(profile, alternatives, job, file=str(learner))
             if fmt != Fmt.json:
@@ -105,7 +114,8 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
         if fmt == Fmt.ics:
             from curriculum.exports.ics import path_to_ics
 
-            return _emit(path_to_ics(path, profile.hours_per_week), out, learner)
+            return _emit(path_to_ics(path, profile.hours_per_week, study_days=profile.study_days,
+                                     unavailable=profile.unavailable), out, learner)
         if fmt == Fmt.pdf:
             from curriculum.exports.pdf import path_to_pdf
 

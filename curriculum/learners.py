@@ -40,6 +40,31 @@ def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = F
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 
 
+def _bad_date(text: str) -> tuple[str | None, int | None, str | None]:
+    """(dotted field, 1-based line, text) of the first YAML date of ``text`` that does not exist
+    (``unavailable.0.from``, 29, ``2027-02-30``); Nones when none is found."""
+    def walk(node: yaml.Node, path: list[str]):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield from walk(value, [*path, str(key.value)])
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                yield from walk(item, [*path, str(i)])
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            yield node, path
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None, None, None
+    for node, path in walk(root, []) if root is not None else ():
+        try:
+            yaml.SafeLoader.construct_yaml_timestamp(yaml.SafeLoader(""), node)
+        except ValueError:
+            return ".".join(path) or None, node.start_mark.line + 1, node.value
+    return None, None, None
+
+
 def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
     """Validate a YAML learner profile.
 
@@ -59,7 +84,10 @@ def parse_learner(text: str, *, file: str = "<profile>") -> LearnerProfile:
         raise InputError(f"malformed YAML: {getattr(exc, 'problem', exc)}", file=file,
                          line=yaml_error_line(exc)) from None
     except ValueError as exc:  # YAML's date constructor: 2027-02-30
-        raise InputError(f"invalid value: {exc} (dates are YYYY-MM-DD and must exist)", file=file) from None
+        field, line, value = _bad_date(text)
+        got = f"got {value}; " if value else ""
+        raise InputError(f"invalid value: {exc} ({got}dates are YYYY-MM-DD and must exist)", file=file,
+                         field=field, line=line) from None
     if not isinstance(data, dict):
         raise InputError("a learner profile must be a YAML mapping (key: value)", file=file)
     check_string_fields(text, data, TEXT_FIELDS, file=file)
