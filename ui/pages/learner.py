@@ -2,7 +2,8 @@
 
 Thin page: validation is :func:`curriculum.learners.parse_learner`, planning is
 :meth:`curriculum.services.Workspace.plan` (or :meth:`~curriculum.services.Workspace.alternatives` when
-alternatives are asked for), relaxations are applied with
+alternatives are asked for) with the profile's choices replaced by the "Modules and calendar" inputs
+(:mod:`ui.components.choices_view`; a step's "Keep" / "Refuse" button plans again), relaxations are applied with
 :func:`curriculum.planner.relaxations.relaxation_profile` and planned again, exports are
 :mod:`curriculum.exports` (the same strings ``curriculum plan --format json|markdown`` prints; ICS and
 PDF when available). The shown plan is kept in ``st.session_state["plan"]`` (alternatives in
@@ -37,6 +38,7 @@ from curriculum.learners import parse_learner
 from curriculum.models import LearnerProfile, LearningPath
 from curriculum.planner.relaxations import relaxation_profile
 from ui.components.calendar_view import render_calendar, render_prior_learning
+from ui.components.choices_view import choice_inputs, chosen_profile, render_step_choices, sync_from_profile
 from ui.components.path_view import render_path
 from ui.components.profile_extraction_view import (
     kept_rows,
@@ -96,12 +98,13 @@ def form_yaml() -> str:
 
 
 def read_profile() -> tuple[LearnerProfile, str]:
-    """The validated profile and its source name. Raises :class:`InputError`."""
+    """The validated profile, its choices replaced by the "Modules and calendar" inputs, and its source
+    name. Raises :class:`InputError`."""
     given = profile_text()
     if given is None:
         raise InputError("no learner profile: upload a YAML file, paste one, or fill the form")
     text, name = given
-    return parse_learner(text, file=name), name
+    return chosen_profile(parse_learner(text, file=name), workspace().catalogue), name
 
 
 def yaml_inputs() -> None:
@@ -196,12 +199,15 @@ def form_inputs() -> None:
 
 
 def preselect_job() -> None:
-    """Select the profile's ``target_job`` in the picker whenever a new profile names one."""
+    """Select the profile's ``target_job`` in the picker whenever a new profile names one, and show its
+    choices (modules kept and refused, periods, study days) in their inputs."""
     try:
         given = profile_text() if st.session_state.get("profile_source", "yaml") == "yaml" else None
-        ref = parse_learner(given[0]).target_job if given else None
+        profile = parse_learner(given[0]) if given else None
     except InputError:
         return
+    sync_from_profile(profile, workspace().catalogue)
+    ref = profile.target_job if profile else None
     if not ref or ref == st.session_state.get("_preselected_ref"):
         return
     st.session_state["_preselected_ref"] = ref
@@ -225,7 +231,9 @@ def export(plan: dict, kind: str) -> bytes:
     """The ICS or PDF bytes of a kept plan, rendered once (on first display)."""
     if kind not in plan:
         path = plan["path"]
-        plan[kind] = (path_to_ics(path, plan["profile"].hours_per_week) if kind == "ics"  # type: ignore[misc]
+        profile = plan["profile"]
+        plan[kind] = (path_to_ics(path, profile.hours_per_week, study_days=profile.study_days,  # type: ignore[misc]
+                                  unavailable=profile.unavailable) if kind == "ics"
                       else path_to_pdf(path))  # type: ignore[misc]
     return plan[kind]
 
@@ -253,6 +261,20 @@ def apply_relaxation(i: int) -> None:
     st.session_state["plan"] = bundle(path, profile, plan["source"], relaxed_by=relaxation["change"])
 
 
+def replan_with_choices(done: str) -> None:
+    """Re-plan the shown plan's profile with the inputs' choices (callback of a step's Keep / Refuse)."""
+    plan = st.session_state["plan"]
+    st.session_state.pop("plan_error", None)
+    try:
+        profile = chosen_profile(plan["profile"], workspace().catalogue)
+        path = workspace().plan(profile, plan["path"].target_job.id, file=plan["source"])
+    except CurriculumError as exc:
+        st.session_state["plan_error"] = str(exc)
+        return
+    st.session_state.pop("plan_options", None)
+    st.session_state["plan"] = bundle(path, profile, plan["source"], replanned_after=done)
+
+
 st.title("Learner pathway")
 try:
     catalogue = workspace().catalogue
@@ -271,6 +293,7 @@ jobs = sorted(catalogue.jobs.values(), key=lambda j: (j.rome_code or "~", j.titl
 st.selectbox("Target job", [j.id for j in jobs], index=None, format_func=job_label, key="target_job",
              placeholder="Search by ROME code, French or English title", filter_mode="contains",
              help="Empty: the profile's target_job is used.")
+choice_inputs(catalogue)
 
 st.number_input("Alternatives", min_value=0, max_value=4, value=0, step=1, key="alternatives",
                 help="0: one plan. 1–4: up to that many genuinely different plans (fastest, cheapest, most "
@@ -311,6 +334,8 @@ if plan is not None:
     path = plan["path"]
     if plan.get("relaxed_by"):
         st.info(f"Re-planned after applying: {plan['relaxed_by']}", icon=":material/tune:")
+    if plan.get("replanned_after"):
+        st.info(f"Re-planned after your choice: {plan['replanned_after']}", icon=":material/tune:")
     d1, d2, d3, d4, _ = st.columns([1, 1, 1, 1, 2])
     d1.download_button("Download JSON", plan["json"], file_name=f"pathway-{path.learner_id}.json",
                        mime="application/json", key="download_json", on_click="ignore")
@@ -332,6 +357,8 @@ if plan is not None:
                       help=f"{summary.get('steps', '?')} steps, {summary.get('total_hours', '?')} h, "
                            f"{summary.get('total_cost_eur', '?')} EUR, ends {summary.get('end', '?')}")
     render_path(path, catalogue)
+    st.markdown("#### Keep or refuse modules")
+    render_step_choices(path, plan["profile"], replan_with_choices)
     if path.prior_learning:
         st.markdown("#### Prior learning")
         render_prior_learning(path)
