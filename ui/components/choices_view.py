@@ -33,9 +33,10 @@ DONE = {"keep": "kept", "refuse": "refused", "release": "released"}
 
 
 def periods_table(periods: list[Period]) -> pd.DataFrame:
-    """Periods as the editor's rows: ``from``, ``to`` (dates, inclusive)."""
-    return pd.DataFrame({"from": pd.Series([p.start for p in periods], dtype="object"),
-                         "to": pd.Series([p.end for p in periods], dtype="object")})
+    """Periods as the editor's rows: ``from``, ``to`` (inclusive days, as datetime64 columns so that an
+    empty table still edits as dates)."""
+    return pd.DataFrame({"from": pd.to_datetime(pd.Series([p.start for p in periods], dtype="object")),
+                         "to": pd.to_datetime(pd.Series([p.end for p in periods], dtype="object"))})
 
 
 def _day(value: object) -> dt.date | None:
