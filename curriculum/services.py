@@ -36,6 +36,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+ALTERNATIVE_TOLERANCE = 0.15
+"""k-best alternatives: at most this share more hours than the fastest plan (0.15: +15 %)."""
+
+
 @dataclass
 class Workspace:
     """Loaded catalogue + lazily opened vector index, for one settings object."""
@@ -155,7 +159,7 @@ class Workspace:
 
     def plan(self, learner: LearnerProfile, job_ref: str | None = None, *, file: str | None = None,
              use_embeddings: bool = True, assembler: object | None = None, objective: str = "hours",
-             explain: bool = True) -> LearningPath:
+             explain: bool = True, forbidden: tuple[frozenset[str], ...] = ()) -> LearningPath:
         """Plan a pathway; ``job_ref`` overrides the profile's ``target_job``.
 
         With an LLM configured (or an ``assembler`` injected, e.g. with a fake chat model), the model
@@ -177,7 +181,7 @@ class Workspace:
             return plan_pathway(profile, job, self.catalogue, mapper, cache_dir=str(self.settings.data_dir),
                                 file=file, **kw)  # type: ignore[arg-type]
 
-        path = planner(learner, objective=objective)
+        path = planner(learner, objective=objective, forbidden=forbidden)
         notes = dict.fromkeys(self._label_notes[m["query"]] for m in path.skill_mapping
                               if m.get("method") == "unmapped" and m.get("query") in self._label_notes)
         if notes:
@@ -203,21 +207,55 @@ class Workspace:
         return path
 
     def alternatives(self, learner: LearnerProfile, k: int = 3, job_ref: str | None = None, *,
-                     file: str | None = None) -> list[LearningPath]:
-        """Up to ``k`` genuinely different plans (fastest, cheapest, fastest ignoring the preferred
-        modalities, most local, most in-person),
-        each with ``label`` and a one-line ``trade_off``; identical module sets are merged."""
+                     file: str | None = None, tolerance: float = ALTERNATIVE_TOLERANCE) -> list[LearningPath]:
+        """Up to ``k`` genuinely different plans (different module sets), each with ``label`` and a one-line
+        ``trade_off``: first the best plan of each objective (fastest, cheapest, fastest ignoring the
+        preferred modalities, most local, most in-person), then, while fewer than ``k``, the next best plans
+        for hours (k-best: each earlier plan refused by a no-good cut and the selection re-solved) that need at
+        most ``(1 + tolerance)`` × the fastest plan's hours. When fewer than ``k`` exist, the last plan's
+        ``warnings`` say why (no other valid set of modules, or the next one and its hours)."""
         out: list[LearningPath] = []
-        seen: dict[tuple[str, ...], LearningPath] = {}
+        seen: list[frozenset[str]] = []
         for objective, label in ALTERNATIVES:
             path = self.plan(learner, job_ref, file=file, objective=objective, explain=True)
-            key = tuple(sorted(s.module_id for s in path.steps))
+            key = frozenset(s.module_id for s in path.steps)
             if key in seen:
                 continue
-            seen[key] = path
+            seen.append(key)
             out.append(path.model_copy(update={"label": label, "trade_off": trade_off(path)}))
             if len(out) >= k:
+                return out
+        if not out or not out[0].feasible or not out[0].steps:
+            return out
+        best = out[0].total_hours
+        why = None
+        for _ in range(2 * k):  # a superset of a plan (one redundant module more) is refused and skipped
+            path = self.plan(learner, job_ref, file=file, explain=True, forbidden=tuple(seen))
+            key = frozenset(s.module_id for s in path.steps)
+            if not path.steps or key in seen:
+                why = "no other set of modules meets every requirement within your limits"
                 break
+            seen.append(key)
+            if any(key > other for other in seen[:-1]):
+                continue
+            if not path.feasible:
+                why = "the next different plan breaks a limit (" + ", ".join(
+                    (path.infeasibility or {}).get("limits_broken", [])) + ")"
+                break
+            if path.total_hours > best * (1 + tolerance) + 1e-9:
+                why = (f"the next different plan needs {path.total_hours:g} h, "
+                       f"+{100 * (path.total_hours / best - 1):.0f} % over the fastest ({best:g} h), beyond the "
+                       f"+{100 * tolerance:.0f} % shown")
+                break
+            extra = round(path.total_hours - best, 1)
+            out.append(path.model_copy(update={"label": f"alternative {len(out) + 1} (+{extra:g} h)",
+                                               "trade_off": trade_off(path)}))
+            if len(out) >= k:
+                return out
+        if why:
+            last = out[-1]
+            out[-1] = last.model_copy(update={"warnings": [*last.warnings, f"only {len(out)} different plan"
+                                                           f"{'s' if len(out) > 1 else ''}: {why}"]})
         return out
 
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from curriculum.models import Module
 from curriculum.planner.reach import Graph, relevant_modules
-from curriculum.planner.select import SelectionProblem, _eur, _hours10, _weight
+from curriculum.planner.select import TIER, SelectionProblem, _eur, _hours10, _weight
 from curriculum.planner.shared import SharedModules
 
 
@@ -84,16 +84,20 @@ def dominance_cut(problem: SelectionProblem) -> Cut:
     alternatives re-plan with the same), on arrays, and shared: read-only."""
     shared, elig = problem.shared, problem.eligibility
     if shared is None or elig is None:
-        relevant = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
+        relevant = relevant_modules(problem.modules, problem.gaps, problem.certification_gaps, problem.held,
+                                    pins=problem.pins)
         return _cut(problem, relevant, None)
+    timing = None if problem.timing is None else frozenset(problem.timing.items())
     key = (frozenset(problem.gaps), frozenset(problem.certification_gaps), frozenset(problem.held.items()),
-           elig.signature, problem.objective, problem.language)
+           elig.signature, problem.objective, problem.language, problem.pins, problem.excluded, timing)
     return shared.derived(key, lambda: (_cut(problem, shared.relevant(problem.gaps, problem.certification_gaps,
-                                                                        problem.held), shared),))[0]
+                                                                        problem.held, problem.pins), shared),))[0]
 
 
 def _cut(problem: SelectionProblem, relevant: dict[str, Module], shared: SharedModules | None) -> Cut:
-    frame = Graph({}, problem.held, problem.gaps, problem.certification_gaps, keys_from=relevant)
+    if problem.excluded:
+        relevant = {i: m for i, m in relevant.items() if i not in problem.excluded}
+    frame = Graph({}, problem.held, problem.gaps, problem.certification_gaps, keys_from=relevant, pins=problem.pins)
     ids = sorted(relevant)
     mods = [relevant[i] for i in ids]
     if shared is None:
@@ -104,9 +108,11 @@ def _cut(problem: SelectionProblem, relevant: dict[str, Module], shared: SharedM
         masks: Callable[[int], tuple] = lambda m: frame.masks(mods[m])  # noqa: E731
     else:  # the catalogue's arrays, and the masks of the modules already met on these keys
         at = shared.positions(ids)
-        h, c, w = shared.arrays.hours10[at], shared.arrays.eur[at], shared.weights(problem)[at]
-        order = np.lexsort((np.arange(len(ids)), c, h, w)).tolist()
-        hours10, eur, weight = h.tolist(), c.tolist(), w.tolist()
+        penalty, base = shared.weights(problem)
+        h, c, pen, w = shared.arrays.hours10[at], shared.arrays.eur[at], penalty[at], base[at]
+        order = np.lexsort((np.arange(len(ids)), c, h, w, pen)).tolist()
+        hours10, eur = h.tolist(), c.tolist()
+        weight = [p * TIER + b for p, b in zip(pen.tolist(), w.tolist())]
         known = shared.profiles.of(frame)
 
         def masks(m: int) -> tuple:
@@ -114,8 +120,10 @@ def _cut(problem: SelectionProblem, relevant: dict[str, Module], shared: SharedM
             if hit is None:
                 hit = known[ids[m]] = frame.masks(mods[m])
             return hit
-    kept = sorted(_dominance(order, masks, frame.keys, hours10, eur))
-    g = Graph({ids[m]: mods[m] for m in kept}, problem.held, problem.gaps, problem.certification_gaps, keys_from=frame)
+    timing = [problem.timing.get(i, 0) for i in ids] if problem.timing is not None else None
+    kept = sorted(_dominance(order, masks, frame.keys, hours10, eur, timing))
+    g = Graph({ids[m]: mods[m] for m in kept}, problem.held, problem.gaps, problem.certification_gaps, keys_from=frame,
+              pins=problem.pins)
     return Cut(g, [hours10[m] for m in kept], [eur[m] for m in kept], [weight[m] for m in kept])
 
 
@@ -141,13 +149,22 @@ def cut_by_caps_and_bound(problem: SelectionProblem, g: Graph, alive: list[bool]
     within = sorted((sum(weight[m] for m in plan), plan) for plan in plans
                     if plan is not None and all(alive[m] for m in plan)
                     and all(sum(value[m] for m in plan) <= cap for cap, value in caps))
-    limit = within[0][0] if within else None
+    if problem.forbidden:  # the plans found here may be refused: no bound from them, no hint
+        within = [(w, plan) for w, plan in within if not _refused(g, plan, problem.forbidden)]
+        limit = None
+    else:
+        limit = within[0][0] if within else None
     alive = [ok and bound[m] is not None for m, ok in enumerate(alive)]
     if limit is not None:
         up = g.upward(alive, weight)
         alive = [ok and up[m] is not None and bound[m] + up[m] <= limit for m, ok in enumerate(alive)]
     alive = g.relevant(alive)
     return Candidates(g, alive, weight, hours10, eur, within[0][1] if within else [], bound)
+
+
+def _refused(g: Graph, plan: list[int], forbidden: tuple[frozenset[str], ...]) -> bool:
+    ids = frozenset(g.ids[m] for m in plan)
+    return ids in forbidden
 
 
 def support_plan(g: Graph, bound: list[int | None], support: list[list[int]], teacher: list[int]) -> list[int] | None:
@@ -197,9 +214,10 @@ def prune_dominated(g: Graph, alive: list[bool], weight: list[int], hours10: lis
 
 
 def _dominance(order: list[int], masks: Callable[[int], tuple], keys: Sequence[tuple], hours10: list[int],
-               eur: list[int]) -> list[int]:
+               eur: list[int], timing: list[int] | None = None) -> list[int]:
     """The modules :func:`prune_dominated` keeps, in ``order`` (cheapest first); ``masks(m)`` gives
-    :meth:`Graph.masks` (needs, needs with the lower levels they imply, brings sorted, brings) over ``keys``."""
+    :meth:`Graph.masks` (needs, needs with the lower levels they imply, brings sorted, brings) over ``keys``.
+    With ``timing`` (a class per module), a module only replaces modules of its own class (same sessions)."""
     named = sum(1 << key for key, (kind, _) in enumerate(keys) if kind == "module")
     kept_by_key: list[list[int]] = [[] for _ in keys]
     kept: list[int] = []
@@ -212,7 +230,7 @@ def _dominance(order: list[int], masks: Callable[[int], tuple], keys: Sequence[t
             rivals = min((kept_by_key[key] for key in brings), key=len)
             h, c = hours10[b], eur[b]
             if any(hours10[a] <= h and eur[a] <= c and not seen[a][0] & ~down_b and not brings_b & ~seen[a][1]
-                   for a in rivals):
+                   and (timing is None or timing[a] == timing[b]) for a in rivals):
                 continue
         kept.append(b)
         seen[b] = (needs_b, brings_b)

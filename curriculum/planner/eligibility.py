@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,6 +33,15 @@ class Eligibility:
     reason: str = ""
 
 
+def session_window(learner: LearnerProfile) -> dt.date:
+    """Last day a usable session may end: the planning horizon (not the deadline: the calendar model of
+    :mod:`curriculum.planner.calendar` decides which sessions meet the deadline, and a plan that cannot is
+    reported late by so many days rather than losing the modules)."""
+    from curriculum.planner.schedule import horizon_end
+
+    return horizon_end(learner.start)
+
+
 def assess(module: Module, learner: LearnerProfile, home: tuple[float, float]) -> Eligibility:
     """Eligibility of ``module`` for ``learner`` living at ``home`` (lat, lon)."""
     preferred = module.modality in learner.preferred_modalities
@@ -51,11 +62,12 @@ def assess(module: Module, learner: LearnerProfile, home: tuple[float, float]) -
     sessions: tuple[Session, ...] = ()
     if module.sessions:
         fitting = [s for s in module.sessions
-                   if s.seats > 0 and s.start >= learner.start and s.end <= learner.deadline
+                   if s.seats > 0 and s.start >= learner.start and s.end <= session_window(learner)
                    and (reachable_cities is None or s.place is None or s.place in reachable_cities)]
         if not fitting:
             return Eligibility(module.id, False, preferred, place, dist,
-                               reason="no session with seats left between start and deadline within the radius")
+                               reason="no session with seats left after the start (within the planning horizon) "
+                                      "within the radius")
         sessions = tuple(sorted(fitting, key=lambda s: s.start))
         if reachable_cities is not None:
             first_city = sessions[0].place
@@ -151,7 +163,7 @@ class EligibilityMap(Mapping[str, Eligibility]):
         if len(t.pair_session):
             city_ok |= np.bincount(t.pair_session, weights=reach[t.pair_place], minlength=len(city_ok)) > 0
         fitting = (t.session_open & (t.session_start >= learner.start.toordinal())
-                   & (t.session_end <= learner.deadline.toordinal()) & city_ok)
+                   & (t.session_end <= session_window(learner).toordinal()) & city_ok)
         fits = np.bincount(t.session_module, weights=fitting, minlength=n) > 0 if len(fitting) else np.zeros(n, bool)
         self.ok = (~t.travel | reachable) & (~t.has_sessions | fits)
         self.ok_ids = [t.ids[k] for k in np.flatnonzero(self.ok)]

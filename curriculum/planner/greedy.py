@@ -126,7 +126,7 @@ def greedy_solve(problem: SelectionProblem, time_limit: float = 0.0) -> Selectio
 
 @contextmanager
 def _greedy_in_pathway() -> Iterator[None]:
-    from curriculum.planner import pathway
+    from curriculum.planner import joint as pathway  # where plan_pathway solves its selections
 
     original = pathway.solve_selection
     pathway.solve_selection = greedy_solve  # type: ignore[assignment]

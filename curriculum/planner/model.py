@@ -33,7 +33,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from curriculum.planner.candidates import Candidates
-from curriculum.planner.select import SelectionProblem
+from curriculum.planner.select import SelectionProblem, base_of
 
 
 def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpModel, dict[int, cp_model.IntVar]] | None:
@@ -111,12 +111,15 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
             model.add(r[m] >= available[key] + 1).only_enforce_if(x[m])
             model.add(first[key] >= x[m])
 
+    for refused in problem.forbidden:  # a no-good cut: not this set again (a superset stays allowed)
+        at = [g.position.get(i, -1) for i in refused]
+        if all(p >= 0 and alive[p] for p in at):
+            model.add(sum(x[p] for p in at) <= len(at) - 1)
     if problem.hours_cap is not None:
         model.add(sum(c.hours10[m] * x[m] for m in ids) <= int(problem.hours_cap * 10))
     if problem.budget_cap is not None:
         model.add(sum(c.eur[m] * x[m] for m in ids) <= int(problem.budget_cap))
-    objective = sum(c.weight[m] * x[m] for m in ids)
-    model.minimize(objective)
+    model.minimize(sum(base_of(c.weight[m]) * x[m] for m in ids))  # solve_selection puts the preference tier first
     if c.hint:  # a valid plan: the solver's first solution. Not also "objective ≤ its value": with
         # that constraint OR-Tools 9.15 (symmetry_level 0 or cp_model_probing_level 0) returned a worse
         # plan as optimal on small problems (tests/planner/test_formulations.py found two)

@@ -14,8 +14,8 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from curriculum.models import Module
-from curriculum.planner.select import (FEASIBLE, INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
-                                       SelectionResult, _canonical_order, _limit_hit, _solver, _weight,
+from curriculum.planner.select import (FEASIBLE, INFEASIBLE, OPTIMAL, TIMEOUT, SelectionProblem,
+                                       SelectionResult, _canonical_order, _limit_hit, _weight, solve_lexicographic,
                                        teacher_index)
 
 
@@ -121,13 +121,8 @@ def solve_selection_pairwise(problem: SelectionProblem, time_limit: float = 10.0
         model.add(sum(hours10[i] * x[i] for i in ids) <= int(problem.hours_cap * 10))
     if problem.budget_cap is not None:
         model.add(sum(cost[i] * x[i] for i in ids) <= int(problem.budget_cap))
-    model.minimize(sum(x[i] * _weight(problem, mods[i], hours10[i], cost[i]) for i in ids))
-
-    solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
-    solver.parameters.linearization_level = 1  # the CP-SAT defaults it ran with
-    solver.parameters.cp_model_probing_level = 2
-    solver.parameters.symmetry_level = 2
-    status = solver.solve(model)
+    solver, status = solve_lexicographic(model, [(x[i], _weight(problem, mods[i], hours10[i], cost[i])) for i in ids],
+                                         time_limit)
     if status == cp_model.INFEASIBLE:
         return SelectionResult(INFEASIBLE)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -28,9 +28,10 @@ from curriculum.planner.certifications import held_certifications
 from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price, learner_priced  # noqa: F401
-from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, order_and_schedule, split_at_horizon
+from curriculum.planner.joint import select_and_date
+from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
-                                       SelectionResult, achievable_levels, solve_selection)
+                                       SelectionResult, achievable_levels)
 from curriculum.retrieval.skill_mapping import SkillMapper, SkillMatch
 from curriculum.rules.apply import cert_skill
 from curriculum.rules.binding import Binding, public_outcomes
@@ -104,11 +105,12 @@ def _cert_reason(code: str, accompanies: str | None, binding: Binding, index: Ca
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
                  cache_dir: str | None = None, file: str | None = None,
                  time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False,
-                 rules: RulesReference | None = None) -> LearningPath:
+                 rules: RulesReference | None = None, forbidden: tuple[frozenset[str], ...] = ()) -> LearningPath:
     """Plan a pathway for ``learner`` toward ``job`` with the deterministic planner.
 
     Returns a :class:`LearningPath` (``feasible`` False with numbers when a limit is broken).
-    ``rules``: the certification rules reference (default: the shipped one).
+    ``rules``: the certification rules reference (default: the shipped one). ``forbidden``: module sets
+    (ids) the plan must not be (k-best alternatives: each earlier plan is refused).
 
     Raises
     ------
@@ -176,10 +178,17 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     targets = [(g.skill, g.required) for g in gaps.essential_gaps] + [(cert_skill(c), 1) for c in gaps.certification_gaps]
     # what the learner can reach: the fixpoint on the modules the dominance cut keeps for these targets
     # (it keeps a replacement for each module it drops), shared with the selection when all are reachable
+    pins, excluded = _pins(learner, catalogue, elig, uncovered, file)
     reachable = dominance_cut(SelectionProblem(usable, targets, [], held, preferred=elig.preferred_view,
                                                distance_km=elig.distance_view, objective=objective,
                                                language=learner.language, shared=shared,
-                                               eligibility=elig)).reached()
+                                               eligibility=elig, pins=pins, excluded=excluded)).reached()
+    for pid in pins:
+        if ("module", pid) not in reachable:
+            uncovered.append(UncoveredSkill(skill=f"module:{pid}", label=catalogue.modules[pid].title, essential=True,
+                                            reason="pinned module: its prerequisites cannot be met by a reachable "
+                                                   "module"))
+    pins = tuple(p for p in pins if ("module", p) in reachable)
     # the explanation of a step renewing a lapsed certification says whether a refresher was usable
     usable_ids = achievable_levels(usable, held)[1] if binding.status.lapsed else set()
     for g in gaps.essential_gaps:
@@ -200,26 +209,18 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     problem = SelectionProblem(usable, to_cover, [], held, preferred=elig.preferred_view,
                                distance_km=elig.distance_view, hours_cap=learner.hours_available,
                                budget_cap=learner.budget_cap, objective=objective, language=learner.language,
-                               shared=shared, eligibility=elig)
-    result = solve_selection(problem, time_limit)
+                               shared=shared, eligibility=elig, pins=pins, excluded=excluded, forbidden=forbidden)
+    joint = select_and_date(problem, binding.modules, learner, elig, held, time_limit)
+    result = joint.result
     infeasibility: dict | None = None
-    if result.status == INFEASIBLE:
-        # which limit breaks? keep the budget if some plan respects it, else keep the hours
-        caps = (problem.hours_cap, problem.budget_cap)
-        for hours_cap, budget_cap in ((None, caps[1]), (caps[0], None), (None, None)):
-            if (hours_cap, budget_cap) == caps:
-                continue
-            problem.hours_cap, problem.budget_cap = hours_cap, budget_cap
-            result = solve_selection(problem, time_limit)
-            if result.found:
-                break
+    if result.status == INFEASIBLE or joint.caps_lifted:
         infeasibility = _limits_broken(result, learner)
     if result.status == TIMEOUT:  # nothing found in time proves nothing: never reported as infeasible
         infeasibility = _solver_timeout(result, time_limit)
     if result.found and result.timed_out:
         warnings.append(f"the solver reached its time limit ({_limit_text(result, time_limit)}): this pathway is "
                         "the best found, not proven optimal (a shorter or cheaper one may exist)")
-    steps, levels, beyond, applied = _steps(result, binding, catalogue, learner, elig, held, gaps, job, home,
+    steps, levels, beyond, applied = _steps(joint.planned, binding, catalogue, learner, elig, held, gaps, job, home,
                                             [c for c, _ in job_certs], usable_ids)
     if beyond:  # past the planning horizon: infeasible, and those steps get no date
         horizon = horizon_infeasibility(beyond, learner.start, learner.hours_per_week,
@@ -286,6 +287,25 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                         warnings=warnings, provenance=_provenance(started, binding))
 
 
+def _pins(learner: LearnerProfile, catalogue: Catalogue, elig: EligibilityMap, uncovered: list[UncoveredSkill],
+          file: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The learner's pinned modules that are usable (the others go to ``uncovered`` with the reason) and
+    excluded ones. Raises :class:`InputError` (field ``pinned_modules`` / ``excluded_modules``) for an id that
+    is not in the catalogue."""
+    for name in ("pinned_modules", "excluded_modules"):
+        unknown = [m for m in getattr(learner, name) if m not in catalogue.modules]
+        if unknown:
+            raise InputError(f"unknown module {unknown[0]!r} in {name}; see `curriculum modules`", file=file, field=name)
+    pins = []
+    for pid in dict.fromkeys(learner.pinned_modules):
+        if elig.is_ok(pid):
+            pins.append(pid)
+        else:
+            uncovered.append(UncoveredSkill(skill=f"module:{pid}", label=catalogue.modules[pid].title, essential=True,
+                                            reason=f"pinned module not reachable: {elig[pid].reason}"))
+    return tuple(sorted(pins)), frozenset(learner.excluded_modules)
+
+
 def _limit_text(result: SelectionResult, time_limit: float) -> str:
     budget = result.time_limit if result.time_limit is not None else time_limit
     if result.limit == "wall_clock":
@@ -320,13 +340,12 @@ def _limits_broken(result: SelectionResult, learner: LearnerProfile) -> dict:
     return out
 
 
-def _steps(result: SelectionResult, binding: Binding, cat: Catalogue, learner: LearnerProfile,
+def _steps(planned: list[ScheduledStep], binding: Binding, cat: Catalogue, learner: LearnerProfile,
            elig: EligibilityMap, held: dict[str, int], gaps: GapAnalysis, job: Job, home: tuple[float, float],
            job_certs: list[str], usable_ids: set[str]) -> tuple[list[Step], dict[str, int], list[ScheduledStep], list[dict]]:
-    """The dated steps, the skill levels they reach (pseudo-skills included), the steps left out past the
-    planning horizon, and ``rules_applied``. ``held`` includes the learner's pseudo-skills."""
-    modules = [binding.modules[i] for i in result.order]
-    planned = order_and_schedule(modules, held, elig, learner.start, learner.hours_per_week)
+    """The dated steps (``planned``: the calendar, in date order), the skill levels they reach (pseudo-skills
+    included), the steps left out past the planning horizon, and ``rules_applied``. ``held`` includes the
+    learner's pseudo-skills."""
     notes, applied = binding.explain([p.module.id for p in planned], held, job_certs, job.id, learner.language,
                                      lambda s: cat.skill_label(s, learner.language), usable_ids)
     planned, beyond = split_at_horizon(planned, learner.start)

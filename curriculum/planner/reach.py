@@ -89,14 +89,14 @@ def achievable_levels(modules: dict[str, Module], held: dict[str, int]) -> tuple
 
 def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], certs: list[str],
                      held: dict[str, int], index: dict[str, list[tuple[int, str]]] | None = None,
-                     cert_index: dict[str, list[str]] | None = None) -> dict[str, Module]:
+                     cert_index: dict[str, list[str]] | None = None, pins: Iterable[str] = ()) -> dict[str, Module]:
     """Modules that close a gap or award a missing certification, plus (transitively) those that
     teach their unmet prerequisites.
 
     Index-based: each (skill, level) is expanded once, and a skill already expanded at a lower level
     adds no teacher, so the cost is linear in the teachers reached, whatever the catalogue's density.
     ``index`` and ``cert_index`` may cover more modules than ``modules`` (a whole catalogue's, built
-    once): the others are skipped.
+    once): the others are skipped. ``pins``: module ids the plan must hold (relevant, with their prerequisites).
     """
     index = index if index is not None else teacher_index(modules)
     cert_index = cert_index if cert_index is not None else certification_index(modules)
@@ -125,6 +125,8 @@ def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], ce
     for code in certs:
         for mid in cert_index.get(code, ()):
             want(mid)
+    for mid in pins:
+        want(mid)
     while frontier:
         m = modules[frontier.pop()]
         for p in m.prerequisites.skills:
@@ -149,10 +151,13 @@ class Graph:
     """
 
     def __init__(self, modules: dict[str, Module], held: dict[str, int], gaps: list[tuple[str, int]],
-                 certifications: list[str], keys_from: dict[str, Module] | Graph | None = None) -> None:
+                 certifications: list[str], keys_from: dict[str, Module] | Graph | None = None,
+                 pins: Iterable[str] = ()) -> None:
         """The graph of ``modules``; its keys are those of ``keys_from`` (modules including ``modules``,
         or a graph of them; default ``modules``): a graph of the modules a cut kept, with the keys of all
-        the candidates it cut from."""
+        the candidates it cut from. ``pins``: module ids the plan must hold, as targets ``("module", id)``
+        (pass the same to a graph built with ``keys_from`` another graph)."""
+        pins = sorted(set(pins))
         self.ids = sorted(modules)
         self.position = {mid: k for k, mid in enumerate(self.ids)}
         self.modules = [modules[i] for i in self.ids]
@@ -160,7 +165,7 @@ class Graph:
         if isinstance(keys_from, Graph):  # the same keys (read-only lists, shared)
             self.keys, self.key, self.skill_keys = keys_from.keys, keys_from.key, keys_from.skill_keys
         else:
-            self._index_keys(self.modules if keys_from is None else keys_from.values(), gaps, certifications)
+            self._index_keys(self.modules if keys_from is None else keys_from.values(), gaps, certifications, pins)
         n_keys = len(self.keys)
         self.needs: list[list[int]] = []  # keys a module needs (unmet prerequisites, named modules)
         self.needs_down: list[set[int]] = []  # and the lower needed levels they imply
@@ -180,15 +185,17 @@ class Graph:
             for key in tops:
                 self.band[key].append(k)
         self.targets = sorted({self.key[s, lvl] for s, lvl in gaps if held.get(s, 0) < lvl}
-                              | {self.key["certification", c] for c in certifications})
+                              | {self.key["certification", c] for c in certifications}
+                              | {self.key["module", p] for p in pins})
 
-    def _index_keys(self, modules: Iterable[Module], gaps: list[tuple[str, int]], certifications: list[str]) -> None:
+    def _index_keys(self, modules: Iterable[Module], gaps: list[tuple[str, int]], certifications: list[str],
+                    pins: list[str]) -> None:
         held = self.held
         levels: dict[str, set[int]] = {}
         for skill, level in gaps:
             if held.get(skill, 0) < level:
                 levels.setdefault(skill, set()).add(level)
-        named: set[str] = set()
+        named: set[str] = set(pins)
         for m in modules:
             for p in m.prerequisites.skills:
                 if held.get(p.skill, 0) < p.level:

@@ -17,9 +17,12 @@ and the model (:mod:`curriculum.planner.model`) grows linearly with the catalogu
 from" variable per needed (skill, level), not one link per (module, teacher) pair as in the former
 model (:mod:`curriculum.planner.pairwise`, kept to test that both have the same optimum).
 
-Objective, lexicographic through weights: fewest modules outside the preferred modalities, then
-fewest modules in another language than the learner's, then fewest hours, then lowest cost, then
-shortest travel.
+Objective, lexicographic: first the preference tier — fewest *hours* outside the preferred modalities,
+then fewest hours in another language than the learner's (hours, not module counts: a preference only
+changes the plan when a module in the preferred language or modality can replace one that is not,
+never by picking fewer, longer modules) — solved first, then fixed at its optimum; then the objective's
+own order (fewest hours, then lowest cost, then shortest travel; or cost, travel or remote hours first).
+In the cut's weights the two tiers are one exact Python integer (``penalty × TIER + base``).
 
 Deterministic: one search worker, a fixed seed and a *deterministic* time limit (CP-SAT's work
 counter, not the clock), so the same problem gives the same selection on every run and machine
@@ -43,8 +46,9 @@ if TYPE_CHECKING:
     from curriculum.planner.eligibility import EligibilityMap
     from curriculum.planner.shared import SharedModules
 
-W_NONPREFERRED = 10**12
-W_OTHER_LANGUAGE = 10**10
+W_NONPREFERRED = 10**6  # preference tier, per tenth of an hour outside the preferred modalities
+W_OTHER_LANGUAGE = 1  # preference tier, per tenth of an hour taught in another language
+TIER = 10**20  # one unit of the preference tier outweighs any plan's objective tier
 W_HOUR_TENTH = 10**6
 W_EUR = 10
 OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT = "optimal", "feasible", "infeasible", "timeout"
@@ -77,6 +81,10 @@ class SelectionProblem:
     language: str | None = None  # the learner's language: modules in another language come after
     shared: SharedModules | None = None  # ``modules`` with what selections over them share, built once
     eligibility: EligibilityMap | None = None  # the learner situation ``preferred`` and ``distance_km`` view
+    pins: tuple[str, ...] = ()  # module ids every selection must hold (targets ``("module", id)``)
+    excluded: frozenset[str] = frozenset()  # module ids no selection may hold
+    forbidden: tuple[frozenset[str], ...] = ()  # module sets already seen (no-good cuts): each is refused
+    timing: dict[str, int] | None = None  # module id → timing class: a module only replaces one of its class
 
 
 @dataclass
@@ -120,37 +128,53 @@ OBJECTIVES = ("hours", "cost", "hours_any", "travel", "in_person")
 
 
 def _weight(problem: SelectionProblem, m: Module, hours10: int, cost: int) -> int:
-    """Per-module objective weight: preferred modality first, then the chosen objective's order
-    (:func:`weight_array` computes the same on arrays: change both)."""
+    """Per-module objective weight, ``penalty × TIER + base`` (a Python int: lexicographic, exact):
+    see :func:`penalty_of` and :func:`weight_array` (which computes the same on arrays: change both)."""
     km = int(problem.distance_km.get(m.id) or 0)
-    w = 0 if problem.objective == "hours_any" else W_NONPREFERRED * (0 if problem.preferred.get(m.id, True) else 1)
-    if problem.language and m.language != problem.language:
-        w += W_OTHER_LANGUAGE
+    nonpref = problem.objective != "hours_any" and not problem.preferred.get(m.id, True)
+    other = bool(problem.language) and m.language != problem.language
+    penalty = hours10 * (W_NONPREFERRED * nonpref + W_OTHER_LANGUAGE * other)
     if problem.objective == "cost":
-        return w + cost * W_HOUR_TENTH + hours10 * W_EUR + km
-    if problem.objective == "travel":
-        return w + km * W_HOUR_TENTH + hours10 * W_EUR + cost
-    if problem.objective == "in_person":
+        base = cost * W_HOUR_TENTH + hours10 * W_EUR + km
+    elif problem.objective == "travel":
+        base = km * W_HOUR_TENTH + hours10 * W_EUR + cost
+    elif problem.objective == "in_person":
         remote = 0 if m.modality.value == "in_person" else hours10
-        return w + remote * W_HOUR_TENTH + hours10 * W_EUR + cost
-    return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
+        base = remote * W_HOUR_TENTH + hours10 * W_EUR + cost
+    else:
+        base = hours10 * W_HOUR_TENTH + cost * W_EUR + km
+    return int(penalty) * TIER + int(base)
 
 
 def weight_array(objective: str, language: str | None, preferred: np.ndarray, km: np.ndarray, hours10: np.ndarray,
-                 cost: np.ndarray, in_person: np.ndarray, languages: np.ndarray) -> np.ndarray:
-    """:func:`_weight` of many modules at once (int64 arrays, one entry per module): ``preferred`` and
-    ``in_person`` booleans, ``km`` the whole km of ``distance_km``, ``hours10`` and ``cost`` as
-    :func:`_hours10` and :func:`_eur`, ``languages`` the modules' languages. Same integers as ``_weight``."""
-    w = np.zeros(len(km), dtype=np.int64) if objective == "hours_any" else np.where(preferred, 0, W_NONPREFERRED)
-    if language:
-        w = w + np.where(languages != language, W_OTHER_LANGUAGE, 0)
+                 cost: np.ndarray, in_person: np.ndarray, languages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_weight` of many modules at once, as two int64 arrays ``(penalty, base)`` (one entry per module;
+    ``_weight`` = ``penalty × TIER + base``): ``preferred`` and ``in_person`` booleans, ``km`` the whole km of
+    ``distance_km``, ``hours10`` and ``cost`` as :func:`_hours10` and :func:`_eur`, ``languages`` the modules'
+    languages."""
+    nonpref = np.zeros(len(km), dtype=bool) if objective == "hours_any" else ~preferred.astype(bool)
+    other = (languages != language) if language else np.zeros(len(km), dtype=bool)
+    penalty = hours10 * (W_NONPREFERRED * nonpref.astype(np.int64) + W_OTHER_LANGUAGE * other.astype(np.int64))
     if objective == "cost":
-        return w + cost * W_HOUR_TENTH + hours10 * W_EUR + km
-    if objective == "travel":
-        return w + km * W_HOUR_TENTH + hours10 * W_EUR + cost
-    if objective == "in_person":
-        return w + np.where(in_person, 0, hours10) * W_HOUR_TENTH + hours10 * W_EUR + cost
-    return w + hours10 * W_HOUR_TENTH + cost * W_EUR + km
+        base = cost * W_HOUR_TENTH + hours10 * W_EUR + km
+    elif objective == "travel":
+        base = km * W_HOUR_TENTH + hours10 * W_EUR + cost
+    elif objective == "in_person":
+        base = np.where(in_person, 0, hours10) * W_HOUR_TENTH + hours10 * W_EUR + cost
+    else:
+        base = hours10 * W_HOUR_TENTH + cost * W_EUR + km
+    return penalty.astype(np.int64), base.astype(np.int64)
+
+
+def penalty_of(weight: int) -> int:
+    """The preference tier of a :func:`_weight`: tenths of hours outside the preferred modalities × 10⁶ plus
+    tenths of hours in another language."""
+    return weight // TIER
+
+
+def base_of(weight: int) -> int:
+    """The objective tier of a :func:`_weight` (hours, cost, travel or remote hours first, per objective)."""
+    return weight % TIER
 
 
 def _canonical_order(chosen: list[str], mods: dict[str, Module], held: dict[str, int]) -> list[str]:
@@ -207,14 +231,11 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
         return SelectionResult(INFEASIBLE)
     model, x = built
     mods = {cands.graph.ids[m]: cands.graph.modules[m] for m in x}
-    solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
-    status = solver.solve(model)
+    solver, status = solve_lexicographic(model, [(x[m], cands.weight[m]) for m in x], time_limit)
     if status == cp_model.INFEASIBLE:
         return SelectionResult(INFEASIBLE)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # UNKNOWN: stopped at a limit with nothing found
-        if status == cp_model.MODEL_INVALID:
-            raise ValueError("selection model invalid: " + model.validate())
-        return SelectionResult(TIMEOUT, limit=_limit_hit(solver, time_limit), time_limit=time_limit)
+        return _no_selection(status, model, solver, time_limit)
     chosen = [cands.graph.ids[m] for m in x if solver.value(x[m])]
     order = _canonical_order(chosen, mods, problem.held)
     optimal = status == cp_model.OPTIMAL
@@ -223,6 +244,48 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
                            round(sum(mods[i].cost_eur for i in order), 2),
                            limit=None if optimal else _limit_hit(solver, time_limit),
                            time_limit=time_limit)
+
+
+def solve_lexicographic(model: cp_model.CpModel, terms: list[tuple[cp_model.IntVar, int]],
+                        time_limit: float) -> tuple[cp_model.CpSolver, int]:
+    """Minimise ``Σ weight × var`` over ``terms`` lexicographically: the preference tier
+    (:func:`penalty_of`) first when any term has one, fixed at the value found, then the objective tier
+    (:func:`base_of`), within ``time_limit`` deterministic seconds in all. Returns the solver and the
+    CP-SAT status (``FEASIBLE`` rather than ``OPTIMAL`` when the first tier was not proven optimal)."""
+    penalty = [(v, penalty_of(w)) for v, w in terms if penalty_of(w)]
+    base = [(v, base_of(w)) for v, w in terms]
+    solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
+    if not penalty:
+        model.minimize(sum(w * v for v, w in base))
+        return solver, solver.solve(model)
+    model.minimize(sum(p * v for v, p in penalty))
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver, status
+    first_optimal = status == cp_model.OPTIMAL
+    model.add(sum(p * v for v, p in penalty) <= int(round(solver.objective_value)))
+    values = [(v, bool(solver.value(v))) for v, _ in terms]
+    model.clear_hints()
+    for v, value in values:
+        model.add_hint(v, value)
+    model.minimize(sum(w * v for v, w in base))
+    spent = solver.response_proto.deterministic_time
+    second = _solver(max(time_limit - spent, 0.0), time_limit * WALL_CLOCK_FACTOR + 1.0)
+    status = second.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no time left: the first tier's plan, not proven
+        return solver, cp_model.FEASIBLE
+    if status == cp_model.OPTIMAL and not first_optimal:
+        status = cp_model.FEASIBLE
+    return second, status
+
+
+def _no_selection(status: int, model: cp_model.CpModel, solver: cp_model.CpSolver, time_limit: float) -> SelectionResult:
+    """The result of a solve that found nothing: proven infeasible, or stopped at a limit."""
+    if status == cp_model.INFEASIBLE:
+        return SelectionResult(INFEASIBLE)
+    if status == cp_model.MODEL_INVALID:
+        raise ValueError("selection model invalid: " + model.validate())
+    return SelectionResult(TIMEOUT, limit=_limit_hit(solver, time_limit), time_limit=time_limit)
 
 
 def _limit_hit(solver: cp_model.CpSolver, time_limit: float) -> str:

@@ -139,25 +139,28 @@ class SharedModules:
         position = self._position
         return np.fromiter((position[i] for i in ids), dtype=np.int64, count=len(ids))
 
-    def weights(self, problem: SelectionProblem) -> np.ndarray:
+    def weights(self, problem: SelectionProblem) -> tuple[np.ndarray, np.ndarray]:
         """The objective weight (:func:`~curriculum.planner.select._weight`) of every catalogue module for
-        ``problem``'s objective, language and learner situation (``problem.eligibility``), per position."""
+        ``problem``'s objective, language and learner situation (``problem.eligibility``), per position, as
+        the int64 arrays ``(penalty, base)`` of :func:`~curriculum.planner.select.weight_array`."""
         from curriculum.planner.select import weight_array
 
         elig = problem.eligibility
         assert elig is not None
 
-        def build() -> np.ndarray:
+        def build() -> tuple[np.ndarray, np.ndarray]:
             a = self.arrays
             preferred = np.isin(a.modality, [m.value for m in elig.learner.preferred_modalities])
             return weight_array(problem.objective, problem.language, preferred, elig.km_int, a.hours10, a.eur,
                                 a.in_person, a.languages)
         return lru(self._weights, (elig.signature, problem.objective, problem.language), build, 6)
 
-    def relevant(self, gaps: list[tuple[str, int]], certs: list[str], held: dict[str, int]) -> dict[str, Module]:
+    def relevant(self, gaps: list[tuple[str, int]], certs: list[str], held: dict[str, int],
+                 pins: tuple[str, ...] = ()) -> dict[str, Module]:
         """:func:`~curriculum.planner.reach.relevant_modules` of the usable modules (shared, read-only)."""
-        return lru(self._relevant, _key(gaps, certs, held),
-                    lambda: relevant_modules(self.modules, gaps, certs, held, self.teachers, self.certifications), 4)
+        return lru(self._relevant, (*_key(gaps, certs, held), frozenset(pins)),
+                   lambda: relevant_modules(self.modules, gaps, certs, held, self.teachers, self.certifications,
+                                            pins), 4)
 
     def derived(self, key: tuple, build: Callable[[], tuple]) -> tuple:
         """A value computed from these modules and ``key`` (a selection's dominance cut), built once per

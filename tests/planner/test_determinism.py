@@ -100,7 +100,7 @@ def test_no_selection_within_the_limit_is_a_timeout_not_infeasible(hard) -> None
 
 def _problem(cat, learner, mapper):
     """The selection problem ``plan_pathway`` builds for ``learner`` (captured, not rebuilt)."""
-    import curriculum.planner.pathway as pathway
+    import curriculum.planner.joint as pathway  # the selection is solved there (with its calendar)
 
     seen: list[SelectionProblem] = []
     original = pathway.solve_selection

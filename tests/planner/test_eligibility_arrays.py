@@ -26,7 +26,7 @@ from curriculum.planner.eligibility import assess
 from curriculum.planner.index import catalogue_index, learner_priced, module_table
 from curriculum.planner.pathway import learner_home
 from curriculum.planner.relaxations import _far_radii
-from curriculum.planner.select import OBJECTIVES, SelectionProblem, _eur, _hours10, _weight
+from curriculum.planner.select import OBJECTIVES, TIER, SelectionProblem, _eur, _hours10, _weight
 from curriculum.rules.reference import load_reference
 from tests.conftest import EVAL_DIR, KB_DIR
 
@@ -141,9 +141,9 @@ def test_weights_on_arrays_as_weight_says(which, request):
                 problem = SelectionProblem(shared.modules, [], [], {}, preferred=elig.preferred_view,
                                            distance_km=elig.distance_view, objective=objective, language=language,
                                            shared=shared, eligibility=elig)
-                got = shared.weights(problem)
+                penalty, base = shared.weights(problem)
                 for k in np.flatnonzero(elig.ok):
                     m = priced[k]
-                    assert got[k] == _weight(problem, m, _hours10(m), _eur(m)), (m.id, objective, language)
+                    assert int(penalty[k]) * TIER + int(base[k]) == _weight(problem, m, _hours10(m), _eur(m)), (m.id, objective, language)
                     checked += 1
     assert checked > 1000

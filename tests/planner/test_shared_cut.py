@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from benchmarks.synthetic import make_dense_catalogue, make_learners
 from curriculum.exports import path_to_json
 from curriculum.knowledge.catalogue import load_catalogue
-from curriculum.planner import candidates, pathway
+from curriculum.planner import candidates
+from curriculum.planner import joint as pathway  # where plan_pathway solves its selections
 from curriculum.planner.candidates import candidate_modules, cut_by_caps_and_bound, prune_dominated
 from curriculum.planner.index import forget_learners
 from curriculum.planner.model import build_model

@@ -1,0 +1,188 @@
+"""The calendar of a selection, exact (OR-Tools CP-SAT): which session each module takes, and when.
+
+Days are counted from the learner's start (day 0). For each selected module:
+
+* a module with published sessions takes exactly one of them (seats left, reachable place, after the
+  start, not overlapping a period the learner said they are unavailable); its dates are the session's;
+* a module without sessions (rolling admission: online, workplace, self-paced) is a study block of
+  ``hours / hours_per_week`` weeks (:func:`~curriculum.planner.schedule.self_paced_days`) starting on one
+  of the learner's study days (weekdays unless the profile says otherwise) outside the unavailable
+  periods; an unavailable period inside a block lengthens it by the period (the learner studies before
+  and after), a block never starts or ends inside one;
+* no two steps overlap (the learner follows one module at a time: the weekly hours go to that module);
+* every prerequisite is finished before its dependant starts: for an unmet prerequisite (skill, level),
+  the earliest-ending selected teacher of it ends before; a named prerequisite module likewise;
+* with a hard deadline, every step ends by it.
+
+Objective: the earliest end of the whole path, then the earliest end of each step (no idle gap that an
+earlier date would close). One search worker, a fixed seed and a deterministic time limit: the same
+selection gives the same calendar on every run.
+
+A module whose every session is unusable (all full, before the start or in an unavailable period) has
+no calendar: :func:`plan_calendar` returns ``None`` with a hard deadline (the selection is refused and
+another one sought), and with a soft one dates it as a study block flagged ``conflict`` (ask the
+provider for a session), as the former list scheduler did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from ortools.sat.python import cp_model
+
+from curriculum.models import LearnerProfile, Module, Session
+from curriculum.planner.eligibility import Eligibility
+from curriculum.planner.schedule import ScheduledStep, self_paced_days
+from curriculum.planner.select import RANDOM_SEED
+
+TIME_LIMIT = 2.0
+"""Deterministic seconds for one calendar (a few dozen steps solve in milliseconds)."""
+
+
+def _periods(learner: LearnerProfile) -> list[tuple[int, int]]:
+    """The learner's unavailable periods as (first day, last day) after the start, merged and sorted."""
+    spans = sorted(((p.start - learner.start).days, (p.end - learner.start).days) for p in learner.unavailable)
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if b < 0:
+            continue
+        a = max(a, 0)
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def usable_sessions(module: Module, elig: Eligibility | None, learner: LearnerProfile) -> list[Session]:
+    """The sessions of ``module`` the learner can take: eligible ones (seats, place, after the start) that do
+    not overlap an unavailable period, by start date."""
+    sessions = elig.sessions if elig is not None else ()
+    off = [(p.start, p.end) for p in learner.unavailable]
+    return [s for s in sessions if not any(s.start <= b and s.end >= a for a, b in off)]
+
+
+def earliest_end(module: Module, elig: Eligibility | None, learner: LearnerProfile) -> dt.date | None:
+    """The earliest day ``module`` alone could end for ``learner`` (its first usable session's end, or a
+    study block from the start); None when it has sessions but none usable."""
+    if module.sessions:
+        ends = [s.end for s in usable_sessions(module, elig, learner)]
+        return min(ends) if ends else None
+    return learner.start + dt.timedelta(days=self_paced_days(module.duration_hours, learner.hours_per_week) - 1)
+
+
+def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapping[str, Eligibility],
+                  learner: LearnerProfile, *, hard_deadline: bool, time_limit: float = TIME_LIMIT
+                  ) -> list[ScheduledStep] | None:
+    """Dates for the selected ``modules`` (see the module docstring), in start order.
+
+    ``held``: the learner's levels (skill id → 0–4, pseudo-skills included). Returns None when no calendar
+    exists: with ``hard_deadline``, when the steps cannot all end by ``learner.deadline`` or a module has no
+    usable session; never None otherwise (a step may then end past the deadline or the planning horizon).
+    """
+    start = learner.start
+    periods = _periods(learner)
+    off_days = {d for a, b in periods for d in range(a, b + 1)}
+    study = learner.weekdays
+    deadline = (learner.deadline - start).days
+    options: list[list[Session]] = []
+    blocks: list[int] = []
+    for m in modules:
+        sessions = usable_sessions(m, eligibility.get(m.id), learner) if m.sessions else []
+        if m.sessions and not sessions and hard_deadline:
+            return None
+        options.append(sessions)
+        blocks.append(self_paced_days(m.duration_hours, learner.hours_per_week))
+    last_session = max(((s.end - start).days for opts in options for s in opts), default=0)
+    span = max(last_session, 0) + sum(blocks) + sum(b - a + 1 for a, b in periods) + 14
+    if hard_deadline:
+        span = min(span, deadline)
+        if span < 0:
+            return None
+
+    model = cp_model.CpModel()
+    starts, ends, intervals, chosen, fallbacks = [], [], [], [], []
+    starts_ok = cp_model.Domain.from_values(
+        [d for d in range(span + 1) if d not in off_days and (start + dt.timedelta(days=d)).weekday() in study])
+    ends_ok = cp_model.Domain.from_values([d for d in range(span + 1) if d not in off_days])
+    for k, (m, sessions) in enumerate(zip(modules, options)):
+        s_var = model.new_int_var(0, span, f"b_{k}")
+        e_var = model.new_int_var(0, span, f"e_{k}")
+        pick = [model.new_bool_var(f"s_{k}_{j}") for j in range(len(sessions))]
+        for j, s in enumerate(sessions):
+            first, last = (s.start - start).days, (s.end - start).days
+            if last > span:
+                model.add(pick[j] == 0)
+                continue
+            model.add(s_var == first).only_enforce_if(pick[j])
+            model.add(e_var == last).only_enforce_if(pick[j])
+        block = model.new_bool_var(f"block_{k}")  # a study block: rolling admission, or no session fits
+        model.add_exactly_one([*pick, block])
+        if sessions and hard_deadline:
+            model.add(block == 0)
+        elif m.sessions:
+            fallbacks.append(block)  # dated from the hours, flagged: only when no session can be kept
+        model.add_linear_expression_in_domain(s_var, starts_ok).only_enforce_if(block)
+        model.add_linear_expression_in_domain(e_var, ends_ok).only_enforce_if(block)
+        stretch = []
+        for j, (a, b) in enumerate(periods):  # a period before, after, or inside the block
+            before, after, inside = (model.new_bool_var(f"{t}_{k}_{j}") for t in "bai")
+            model.add_exactly_one([before, after, inside])
+            model.add(e_var < a).only_enforce_if([before, block])
+            model.add(s_var > b).only_enforce_if([after, block])
+            model.add(s_var < a).only_enforce_if([inside, block])
+            model.add(e_var > b).only_enforce_if([inside, block])
+            stretch.append((b - a + 1) * inside)
+        model.add(e_var == s_var + blocks[k] - 1 + sum(stretch)).only_enforce_if(block)
+        size = model.new_int_var(1, span + 1, f"n_{k}")
+        model.add(size == e_var - s_var + 1)
+        intervals.append(model.new_interval_var(s_var, size, e_var + 1, f"i_{k}"))
+        starts.append(s_var)
+        ends.append(e_var)
+        chosen.append(pick)
+    model.add_no_overlap(intervals)
+    _precedences(model, modules, held, starts, ends, span)
+    end = model.new_int_var(0, span, "end")
+    model.add_max_equality(end, ends)
+    weight = len(modules) * (span + 1) + 1
+    model.minimize(sum(fallbacks) * weight * (span + 1) + end * weight + sum(ends))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = RANDOM_SEED
+    solver.parameters.max_deterministic_time = time_limit
+    solver.parameters.max_time_in_seconds = time_limit * 3 + 1
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    out = []
+    for k, m in enumerate(modules):
+        first = start + dt.timedelta(days=solver.value(starts[k]))
+        last = start + dt.timedelta(days=solver.value(ends[k]))
+        session = next((s for s, b in zip(options[k], chosen[k]) if solver.value(b)), None)
+        out.append(ScheduledStep(m, first, last, session, conflict=bool(m.sessions) and session is None))
+    out.sort(key=lambda step: (step.start, step.module.id))
+    return out
+
+
+def _precedences(model: cp_model.CpModel, modules: list[Module], held: dict[str, int],
+                 starts: list[cp_model.IntVar], ends: list[cp_model.IntVar], span: int) -> None:
+    """Each step starts after a selected teacher of each of its unmet prerequisites (the earliest-ending one)
+    and after its named prerequisite modules."""
+    position = {m.id: k for k, m in enumerate(modules)}
+    for k, m in enumerate(modules):
+        for p in m.prerequisites.skills:
+            if held.get(p.skill, 0) >= p.level:
+                continue
+            teachers = [t for t, other in enumerate(modules) if t != k and other.teaches(p.skill) >= p.level]
+            if not teachers:
+                continue  # met by no selected module: the selection would not have it; leave it to the check
+            if len(teachers) == 1:
+                model.add(starts[k] > ends[teachers[0]])
+                continue
+            first = model.new_int_var(0, span, f"p_{k}_{p.skill[-8:]}_{p.level}")
+            model.add_min_equality(first, [ends[t] for t in teachers])
+            model.add(starts[k] > first)
+        for name in m.prerequisites.modules:
+            if name in position:
+                model.add(starts[k] > ends[position[name]])
