@@ -81,6 +81,8 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
     exists: with ``hard_deadline``, when the steps cannot all end by ``learner.deadline`` or a module has no
     usable session; never None otherwise (a step may then end past the deadline or the planning horizon).
     """
+    if not modules:  # nothing selected (e.g. every gap out of reach): an empty calendar, not an empty model
+        return []
     start = learner.start
     periods = _periods(learner)
     off_days = {d for a, b in periods for d in range(a, b + 1)}
