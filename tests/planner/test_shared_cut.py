@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 from benchmarks.synthetic import make_dense_catalogue, make_learners
 from curriculum.exports import path_to_json
 from curriculum.knowledge.catalogue import load_catalogue
-from curriculum.planner import candidates
-from curriculum.planner import joint as pathway  # where plan_pathway solves its selections
+from curriculum.planner import candidates, joint, pathway
 from curriculum.planner.candidates import candidate_modules, cut_by_caps_and_bound, prune_dominated
 from curriculum.planner.index import forget_learners
 from curriculum.planner.model import build_model
@@ -106,7 +105,7 @@ def captured_selections(monkeypatch, plan) -> list[SelectionProblem]:
     def spy(problem, time_limit=10.0):
         problems.append(problem)
         return solve_selection(problem, time_limit)
-    monkeypatch.setattr(pathway, "solve_selection", spy)
+    monkeypatch.setattr(joint, "solve_selection", spy)  # where plan_pathway solves its selections
     plan()
     monkeypatch.undo()
     return problems
@@ -123,7 +122,8 @@ def test_shared_selections_as_plain_ones(dense_workspace, monkeypatch):
                                      preferred={i: p.eligibility[i].preferred for i in p.modules},
                                      distance_km={i: p.eligibility[i].distance_km or 0.0 for i in p.modules},
                                      hours_cap=p.hours_cap, budget_cap=p.budget_cap, objective=p.objective,
-                                     language=p.language)
+                                     language=p.language, pins=p.pins, excluded=p.excluded, forbidden=p.forbidden,
+                                     timing=p.timing)
             shared, own = candidate_modules(p), candidate_modules(plain)
             assert by_id(shared) == by_id(own)
             assert model_text(p, shared) == model_text(plain, own)
@@ -148,7 +148,8 @@ def test_each_cut_is_computed_once_and_plans_do_not_depend_on_caches(dense_works
 
         def counted_cut(p):
             calls.append((id(p.shared), p.eligibility.signature, frozenset(p.gaps), frozenset(p.held.items()),
-                          p.objective, p.language))
+                          p.objective, p.language, p.pins, p.excluded,
+                          None if p.timing is None else frozenset(p.timing.items())))
             return cut(p)
         monkeypatch.setattr(candidates, "dominance_cut", counted_cut)
         monkeypatch.setattr(pathway, "dominance_cut", counted_cut)
