@@ -14,8 +14,9 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from curriculum.models import Module
-from curriculum.planner.select import (FEASIBLE, INFEASIBLE, OPTIMAL, TIMEOUT, SelectionProblem,
-                                       SelectionResult, _canonical_order, _limit_hit, _weight, solve_lexicographic,
+from curriculum.planner.select import (FEASIBLE, INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
+                                       SelectionResult, _canonical_order, _limit_hit, _solver, _weight, base_of,
+                                       penalty_of, solve_lexicographic,
                                        teacher_index)
 
 
@@ -121,8 +122,20 @@ def solve_selection_pairwise(problem: SelectionProblem, time_limit: float = 10.0
         model.add(sum(hours10[i] * x[i] for i in ids) <= int(problem.hours_cap * 10))
     if problem.budget_cap is not None:
         model.add(sum(cost[i] * x[i] for i in ids) <= int(problem.budget_cap))
-    solver, status = solve_lexicographic(model, [(x[i], _weight(problem, mods[i], hours10[i], cost[i])) for i in ids],
-                                         time_limit)
+    def tune(solver: cp_model.CpSolver) -> None:  # the CP-SAT defaults it ran with
+        solver.parameters.linearization_level = 1
+        solver.parameters.cp_model_probing_level = 2
+        solver.parameters.symmetry_level = 2
+
+    weights = {i: _weight(problem, mods[i], hours10[i], cost[i]) for i in ids}
+    scale = sum(base_of(w) for w in weights.values()) + 1  # one objective, exact, as it ran (small problems)
+    if sum(penalty_of(w) for w in weights.values()) * scale + scale < 2**62:
+        model.minimize(sum(x[i] * (penalty_of(w) * scale + base_of(w)) for i, w in weights.items()))
+        solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
+        tune(solver)
+        status = solver.solve(model)
+    else:
+        solver, status = solve_lexicographic(model, [(x[i], w) for i, w in weights.items()], time_limit, tune)
     if status == cp_model.INFEASIBLE:
         return SelectionResult(INFEASIBLE)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

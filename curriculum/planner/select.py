@@ -33,6 +33,7 @@ limit stays as a generous safety net only. Stopping at a limit is a status
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -247,14 +248,18 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> Sele
 
 
 def solve_lexicographic(model: cp_model.CpModel, terms: list[tuple[cp_model.IntVar, int]],
-                        time_limit: float) -> tuple[cp_model.CpSolver, int]:
+                        time_limit: float, tune: Callable[[cp_model.CpSolver], None] | None = None
+                        ) -> tuple[cp_model.CpSolver, int]:
     """Minimise ``Σ weight × var`` over ``terms`` lexicographically: the preference tier
     (:func:`penalty_of`) first when any term has one, fixed at the value found, then the objective tier
     (:func:`base_of`), within ``time_limit`` deterministic seconds in all. Returns the solver and the
-    CP-SAT status (``FEASIBLE`` rather than ``OPTIMAL`` when the first tier was not proven optimal)."""
+    CP-SAT status (``FEASIBLE`` rather than ``OPTIMAL`` when the first tier was not proven optimal).
+    ``tune`` sets other solver parameters (the reference pairwise model keeps the ones it ran with)."""
     penalty = [(v, penalty_of(w)) for v, w in terms if penalty_of(w)]
     base = [(v, base_of(w)) for v, w in terms]
     solver = _solver(time_limit, time_limit * WALL_CLOCK_FACTOR + 1.0)
+    if tune:
+        tune(solver)
     if not penalty:
         model.minimize(sum(w * v for v, w in base))
         return solver, solver.solve(model)
@@ -271,6 +276,8 @@ def solve_lexicographic(model: cp_model.CpModel, terms: list[tuple[cp_model.IntV
     model.minimize(sum(w * v for v, w in base))
     spent = solver.response_proto.deterministic_time
     second = _solver(max(time_limit - spent, 0.0), time_limit * WALL_CLOCK_FACTOR + 1.0)
+    if tune:
+        tune(second)
     status = second.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no time left: the first tier's plan, not proven
         return solver, cp_model.FEASIBLE
