@@ -94,6 +94,9 @@ def plan(learner: Annotated[Path, typer.Option("--learner", "-l", help="learner 
     from curriculum.outputs import check_output
 
     def go():
+        if alternatives and fmt in (Fmt.ics, Fmt.pdf):
+            raise InputError(f"--alternatives gives several plans: use --format text, markdown or json (not {fmt.value}); "
+                             "export the plan you choose with --pin", field="--format")
         if fmt == Fmt.pdf and (not out or str(out) == "-"):
             raise InputError("--format pdf needs --out FILE", field="--out")
         options = PlanOptions.parse(pin, exclude, unavailable, study_days)

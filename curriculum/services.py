@@ -230,7 +230,7 @@ class Workspace:
         best = out[0].total_hours
         why = None
         for _ in range(2 * k):  # a superset of a plan (one redundant module more) is refused and skipped
-            path = self.plan(learner, job_ref, file=file, explain=True, forbidden=tuple(seen))
+            path = self.plan(learner, job_ref, file=file, explain=False, forbidden=tuple(seen))
             key = frozenset(s.module_id for s in path.steps)
             if not path.steps or key in seen:
                 why = "no other set of modules meets every requirement within your limits"

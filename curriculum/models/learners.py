@@ -23,6 +23,8 @@ MIN_HOURS_PER_WEEK = 1.0
 (the usual size toward an industrial job) takes longer than the 5-year planning horizon
 (:data:`curriculum.planner.schedule.HORIZON_YEARS`), a 35-hour module spreads over most of a year, and
 providers' sessions (a few days in a row) cannot be followed anyway; 0.01 h/week used to give an end in 2362."""
+MAX_HOURS_PER_DAY = 12.0
+"""Most hours of training on one study day: a week of study holds at most this × the number of study days."""
 MAX_HOURS_PER_WEEK = 60.0
 """Most hours of training per week (full-time training plus evening study)."""
 
@@ -233,9 +235,25 @@ class LearnerProfile(BaseModel):
         return (self.deadline - self.start).days / 7
 
     @property
+    def weekly_hours(self) -> float:
+        """Hours of training per week the calendar can hold: ``hours_per_week``, at most
+        :data:`MAX_HOURS_PER_DAY` per study day (35 h/week on Sundays only is 12 h/week)."""
+        return min(self.hours_per_week, MAX_HOURS_PER_DAY * len(self.study_days))
+
+    @property
+    def days_unavailable(self) -> int:
+        """Days of ``unavailable`` periods between ``start`` and ``deadline`` (inclusive, overlaps counted once)."""
+        days: set[int] = set()
+        for p in self.unavailable:
+            first, last = max(p.start, self.start), min(p.end, self.deadline)
+            days.update(range(first.toordinal(), last.toordinal() + 1))
+        return len(days)
+
+    @property
     def hours_available(self) -> float:
-        """Hours the learner can give before the deadline: hours_per_week × weeks."""
-        return round(self.hours_per_week * self.weeks_available, 1)
+        """Hours the learner can give before the deadline: :attr:`weekly_hours` × the weeks between start and
+        deadline outside the unavailable periods."""
+        return round(self.weekly_hours * max((self.deadline - self.start).days - self.days_unavailable, 0) / 7, 1)
 
     @property
     def budget_cap(self) -> float | None:

@@ -5,9 +5,10 @@ Days are counted from the learner's start (day 0). For each selected module:
 * a module with published sessions takes exactly one of them (seats left, reachable place, after the
   start, not overlapping a period the learner said they are unavailable); its dates are the session's;
 * a module without sessions (rolling admission: online, workplace, self-paced) is a study block of
-  ``hours / hours_per_week`` weeks (:func:`~curriculum.planner.schedule.self_paced_days`) starting on one
-  of the learner's study days (weekdays unless the profile says otherwise) outside the unavailable
-  periods; an unavailable period inside a block lengthens it by the period (the learner studies before
+  ``hours / weekly_hours`` weeks (:func:`~curriculum.planner.schedule.self_paced_days`; ``weekly_hours`` is
+  ``hours_per_week`` capped at 12 h per study day) starting on one of the learner's study days (weekdays
+  unless the profile says otherwise) outside the unavailable periods, and ending on the last study day of
+  that span; an unavailable period inside a block lengthens it by the period (the learner studies before
   and after), a block never starts or ends inside one;
 * no two steps overlap (the learner follows one module at a time: the weekly hours go to that module);
 * every prerequisite is finished before its dependant starts: for an unmet prerequisite (skill, level),
@@ -69,7 +70,7 @@ def earliest_end(module: Module, elig: Eligibility | None, learner: LearnerProfi
     if module.sessions:
         ends = [s.end for s in usable_sessions(module, elig, learner)]
         return min(ends) if ends else None
-    return learner.start + dt.timedelta(days=self_paced_days(module.duration_hours, learner.hours_per_week) - 1)
+    return learner.start + dt.timedelta(days=self_paced_days(module.duration_hours, learner.weekly_hours) - 1)
 
 
 def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapping[str, Eligibility],
@@ -95,7 +96,7 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
         if m.sessions and not sessions and hard_deadline:
             return None
         options.append(sessions)
-        blocks.append(self_paced_days(m.duration_hours, learner.hours_per_week))
+        blocks.append(self_paced_days(m.duration_hours, learner.weekly_hours))
     last_session = max(((s.end - start).days for opts in options for s in opts), default=0)
     span = max(last_session, 0) + sum(blocks) + sum(b - a + 1 for a, b in periods) + 14
     if hard_deadline:
@@ -104,10 +105,14 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
             return None
 
     model = cp_model.CpModel()
-    starts, ends, intervals, chosen, fallbacks = [], [], [], [], []
-    starts_ok = cp_model.Domain.from_values(
-        [d for d in range(span + 1) if d not in off_days and (start + dt.timedelta(days=d)).weekday() in study])
-    ends_ok = cp_model.Domain.from_values([d for d in range(span + 1) if d not in off_days])
+    starts, ends, intervals, chosen, fallbacks, block_vars = [], [], [], [], [], []
+    study_ok = [d not in off_days and (start + dt.timedelta(days=d)).weekday() in study for d in range(span + 1)]
+    starts_ok = cp_model.Domain.from_values([d for d in range(span + 1) if study_ok[d]])
+    free_days = cp_model.Domain.from_values([d for d in range(span + 1) if d not in off_days])
+    last_study, latest = [], 0  # the last study day on or before each day (a block ends on a study day)
+    for d in range(span + 1):
+        latest = d if study_ok[d] else latest
+        last_study.append(latest)
     for k, (m, sessions) in enumerate(zip(modules, options)):
         s_var = model.new_int_var(0, span, f"b_{k}")
         e_var = model.new_int_var(0, span, f"e_{k}")
@@ -126,9 +131,9 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
         elif m.sessions:
             fallbacks.append(block)  # dated from the hours, flagged: only when no session can be kept
         model.add_linear_expression_in_domain(s_var, starts_ok).only_enforce_if(block)
-        model.add_linear_expression_in_domain(e_var, ends_ok).only_enforce_if(block)
+        model.add_linear_expression_in_domain(e_var, free_days).only_enforce_if(block)  # never ends in a period
         stretch = []
-        for j, (a, b) in enumerate(periods):  # a period before, after, or inside the block
+        for j, (a, b) in enumerate(periods):  # a period before, after, or inside the block (which it lengthens)
             before, after, inside = (model.new_bool_var(f"{t}_{k}_{j}") for t in "bai")
             model.add_exactly_one([before, after, inside])
             model.add(e_var < a).only_enforce_if([before, block])
@@ -136,6 +141,7 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
             model.add(s_var < a).only_enforce_if([inside, block])
             model.add(e_var > b).only_enforce_if([inside, block])
             stretch.append((b - a + 1) * inside)
+        # the block's last calendar day; shown ending on its last study day (the days after it are free anyway)
         model.add(e_var == s_var + blocks[k] - 1 + sum(stretch)).only_enforce_if(block)
         size = model.new_int_var(1, span + 1, f"n_{k}")
         model.add(size == e_var - s_var + 1)
@@ -143,6 +149,7 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
         starts.append(s_var)
         ends.append(e_var)
         chosen.append(pick)
+        block_vars.append(block)
     model.add_no_overlap(intervals)
     _precedences(model, modules, held, starts, ends, span)
     end = model.new_int_var(0, span, "end")
@@ -154,16 +161,76 @@ def plan_calendar(modules: list[Module], held: dict[str, int], eligibility: Mapp
     solver.parameters.random_seed = RANDOM_SEED
     solver.parameters.max_deterministic_time = time_limit
     solver.parameters.max_time_in_seconds = time_limit * 3 + 1
+    # the block tables expand into thousands of literals: probing them costs more than the search (measured)
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    first_fit = _sequential(modules, options, blocks, periods, last_study, study_ok, span, start,
+                            deadline if hard_deadline else None)
+    if first_fit is not None:  # a valid calendar built step by step: the solver's start (and its fallback)
+        for k, (day, last, session) in enumerate(first_fit):
+            model.add_hint(starts[k], day)
+            model.add_hint(ends[k], last)
+            model.add_hint(block_vars[k], session is None)
+            for j, b in enumerate(chosen[k]):
+                model.add_hint(b, session is not None and options[k][j] is session)
     status = solver.solve(model)
+    if status == cp_model.MODEL_INVALID:
+        raise ValueError("calendar model invalid: " + model.validate())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        if first_fit is None:
+            return None
+        steps = [ScheduledStep(m, start + dt.timedelta(days=a),
+                               start + dt.timedelta(days=b if session else max(a, last_study[b])), session,
+                               conflict=bool(m.sessions) and session is None)
+                 for m, (a, b, session) in zip(modules, first_fit)]
+        return sorted(steps, key=lambda step: (step.start, step.module.id))
     out = []
     for k, m in enumerate(modules):
-        first = start + dt.timedelta(days=solver.value(starts[k]))
-        last = start + dt.timedelta(days=solver.value(ends[k]))
         session = next((s for s, b in zip(options[k], chosen[k]) if solver.value(b)), None)
+        a, b = solver.value(starts[k]), solver.value(ends[k])
+        first = start + dt.timedelta(days=a)
+        last = start + dt.timedelta(days=b if session else max(a, last_study[b]))
         out.append(ScheduledStep(m, first, last, session, conflict=bool(m.sessions) and session is None))
     out.sort(key=lambda step: (step.start, step.module.id))
+    return out
+
+
+def _block_end(first: int, days: int, periods: list[tuple[int, int]], last_study: list[int], span: int) -> int | None:
+    """Last calendar day of a study block of ``days`` days starting on day ``first`` (a study day), lengthened by
+    each unavailable period it spans; None when it would end inside a period or past ``span``."""
+    nominal = first + days - 1
+    for p, q in periods:
+        if first < p <= nominal:
+            nominal += q - p + 1
+    if nominal > span or any(p <= nominal <= q for p, q in periods):
+        return None
+    return nominal
+
+
+def _sequential(modules: list[Module], options: list[list[Session]], blocks: list[int], periods: list[tuple[int, int]],
+                last_study: list[int], study_ok: list[bool], span: int, start: dt.date, deadline: int | None
+                ) -> list[tuple[int, int, Session | None]] | None:
+    """One step after another in the given (prerequisite-respecting) order, each as early as it can: the first
+    usable session after the previous step, else a study block from the next study day (lengthened by the
+    periods it spans). Days from the start; None when a step cannot be placed (within ``deadline`` if given)."""
+    cursor, out = 0, []
+    for m, sessions, days in zip(modules, options, blocks):
+        session = next((s for s in sessions if (s.start - start).days >= cursor
+                        and (s.end - start).days <= (span if deadline is None else min(span, deadline))), None)
+        if session is not None:
+            a, b = (session.start - start).days, (session.end - start).days
+        elif sessions and deadline is not None:
+            return None
+        else:
+            a = next((d for d in range(cursor, span + 1) if study_ok[d]
+                      and _block_end(d, days, periods, last_study, span) is not None), None)
+            if a is None:
+                return None
+            b = _block_end(a, days, periods, last_study, span)
+        if deadline is not None and b > deadline:
+            return None
+        out.append((a, b, session))
+        cursor = b + 1
     return out
 
 

@@ -107,6 +107,8 @@ def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, c
         base["budget_eur"] = math.ceil((learner.budget_cap or 0) + info["budget_missing_eur"])
     out: list[dict] = []
     trial = plan(_apply(learner, base))
+    if trial.feasible and "budget_eur" not in base:  # ``path`` was infeasible for a reason ``plan`` does not see
+        return []
     if trial.feasible:
         extra = {k: v for k, v in base.items() if k != "budget_eur"}
         out.append(_entry("budget_eur", f"add {base['budget_eur'] - (learner.budget_cap or 0):.0f} EUR "
