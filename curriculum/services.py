@@ -16,7 +16,7 @@ from curriculum.knowledge.catalogue import Catalogue, load_catalogue
 from curriculum.models import LearnerProfile, LearningPath
 from curriculum.planner.index import module_table
 from curriculum.planner.pathway import plan_pathway, resolve_job
-from curriculum.planner.relaxations import suggest_relaxations
+from curriculum.planner.relaxations import relaxation_profile, shown_as_infeasible, suggest_relaxations
 from curriculum.retrieval.skill_mapping import SkillMapper
 from curriculum.retrieval.store import SyncReport, VectorIndex
 from curriculum.settings import Settings
@@ -195,6 +195,13 @@ class Workspace:
             if not path.feasible:
                 path = path.model_copy(update={"relaxations": suggest_relaxations(
                     learner, path, job, self.catalogue, lambda p: planner(p, objective=objective))})
+                first = path.relaxations[0] if path.relaxations else None
+                if first and not set(first["changes"]) - {"deadline", "budget_eur"}:
+                    # the plan shown is the one the first relaxation makes feasible, judged on today's limits
+                    # (a later deadline or a larger budget keeps the learner's dates; more hours a week would not)
+                    relaxed = planner(relaxation_profile(learner, first), objective=objective, forbidden=forbidden)
+                    if relaxed.feasible:
+                        path = shown_as_infeasible(path, relaxed, learner)
         if assembler is None and self.settings.llm_configured:
             from curriculum.generation.assembly import LLMAssembler
 
@@ -222,7 +229,7 @@ class Workspace:
             if key in seen:
                 continue
             seen.append(key)
-            out.append(path.model_copy(update={"label": label, "trade_off": trade_off(path)}))
+            out.append(path.model_copy(update={"label": label, "trade_off": trade_off(path, out[0] if out else None)}))
             if len(out) >= k:
                 return out
         if not out or not out[0].feasible or not out[0].steps:
@@ -249,7 +256,7 @@ class Workspace:
                 break
             extra = round(path.total_hours - best, 1)
             out.append(path.model_copy(update={"label": f"alternative {len(out) + 1} (+{extra:g} h)",
-                                               "trade_off": trade_off(path)}))
+                                               "trade_off": trade_off(path, out[0])}))
             if len(out) >= k:
                 return out
         if why:
@@ -263,13 +270,24 @@ ALTERNATIVES = (("hours", "fastest"), ("cost", "cheapest"), ("hours_any", "faste
                 ("travel", "most local"), ("in_person", "most in-person"))
 
 
-def trade_off(path: LearningPath) -> str:
-    """One line: hours, cost, farthest place, share of in-person hours."""
+def trade_off(path: LearningPath, reference: LearningPath | None = None) -> str:
+    """One line: hours, cost, farthest place, share of in-person hours, end date; against ``reference`` (the
+    first plan shown), which modules this plan takes instead of which."""
     far = max((s.distance_km or 0 for s in path.steps), default=0)
     inp = sum(s.hours for s in path.steps if s.modality.value == "in_person")
     share = 100 * inp / path.total_hours if path.total_hours else 0
-    return (f"{path.total_hours:g} h, {path.total_cost_eur:,.0f} EUR, farthest place {far:.0f} km, "
-            f"{share:.0f}% of hours in person" + ("" if path.feasible else ", breaks a limit"))
+    end = max((s.end for s in path.steps), default=None)
+    text = (f"{path.total_hours:g} h, {path.total_cost_eur:,.0f} EUR, farthest place {far:.0f} km, "
+            f"{share:.0f}% of hours in person" + (f", ends {end}" if end else "")
+            + ("" if path.feasible else ", breaks a limit"))
+    if reference is not None:
+        mine = {s.module_id: s.title for s in path.steps}
+        theirs = {s.module_id: s.title for s in reference.steps}
+        taken = [t for i, t in mine.items() if i not in theirs]
+        left = [t for i, t in theirs.items() if i not in mine]
+        if taken or left:
+            text += "; takes " + (", ".join(taken) or "nothing more") + " instead of " + (", ".join(left) or "nothing")
+    return text
 
 
 def prior_learning(path: LearningPath, standard: LearningPath) -> dict:

@@ -217,12 +217,13 @@ class LearnerProfile(BaseModel):
             raise ValueError("no study day: give at least one of " + ", ".join(WEEKDAYS))
         return sorted(set(clean), key=WEEKDAYS.index)
 
-    @model_validator(mode="after")
-    def _pins(self) -> "LearnerProfile":
-        both = sorted(set(self.pinned_modules) & set(self.excluded_modules))
+    @field_validator("excluded_modules")
+    @classmethod
+    def _not_pinned(cls, excluded: list[str], info: ValidationInfo) -> list[str]:
+        both = sorted(set(info.data.get("pinned_modules") or ()) & set(excluded))
         if both:
-            raise ValueError(f"module {both[0]!r} is both pinned and excluded")
-        return self
+            raise ValueError(f"module {both[0]!r} is also in pinned_modules: keep it or exclude it, not both")
+        return excluded
 
     @property
     def weekdays(self) -> set[int]:

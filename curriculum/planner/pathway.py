@@ -135,6 +135,9 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                            + "); it is ignored" for m, _ in mapped.matches if not m.skill]
     warnings += [f"skill {m.query!r} is not in the taxonomy; kept as given" for m, _ in mapped.matches
                  if m.method == "uri" and m.label is None]
+    if learner.weekly_hours < learner.hours_per_week:
+        warnings.append(f"{learner.hours_per_week:g} h/week on {len(learner.study_days)} study day(s) is more than "
+                        f"12 h a day: self-paced work is planned at {learner.weekly_hours:g} h/week")
     if learner.start < dt.date.today():
         warnings.append(f"start date {learner.start} is in the past")
     if learner.budget_eur == 0:
@@ -295,14 +298,17 @@ def _pins(learner: LearnerProfile, catalogue: Catalogue, elig: EligibilityMap, u
     for name in ("pinned_modules", "excluded_modules"):
         unknown = [m for m in getattr(learner, name) if m not in catalogue.modules]
         if unknown:
-            raise InputError(f"unknown module {unknown[0]!r} in {name}; see `curriculum modules`", file=file, field=name)
+            from curriculum.learner_choices import unknown_module_error
+
+            raise InputError(unknown_module_error(unknown[0], catalogue.modules, name).message, file=file, field=name)
     pins = []
     for pid in dict.fromkeys(learner.pinned_modules):
         if elig.is_ok(pid):
             pins.append(pid)
         else:
             uncovered.append(UncoveredSkill(skill=f"module:{pid}", label=catalogue.modules[pid].title, essential=True,
-                                            reason=f"pinned module not reachable: {elig[pid].reason}"))
+                                            reason=f"you asked to keep this module, but it is out of reach: "
+                                                   f"{elig[pid].reason}"))
     return tuple(sorted(pins)), frozenset(learner.excluded_modules)
 
 

@@ -109,7 +109,17 @@ def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, c
     trial = plan(_apply(learner, base))
     if trial.feasible and "budget_eur" not in base:  # ``path`` was infeasible for a reason ``plan`` does not see
         return []
+    def tightened(changes: dict, trial: LearningPath) -> tuple[dict, LearningPath]:
+        """``changes`` with the smallest budget (whole EUR) that still gives a feasible plan."""
+        if "budget_eur" not in changes:
+            return changes, trial
+        low = math.floor(learner.budget_cap or 0) + 1
+        found = _smallest(low, int(changes["budget_eur"]) - 1,
+                          lambda b: plan(_apply(learner, {**changes, "budget_eur": float(b)})))
+        return ({**changes, "budget_eur": found[0]}, found[1]) if found else (changes, trial)
+
     if trial.feasible:
+        base, trial = tightened(base, trial)
         extra = {k: v for k, v in base.items() if k != "budget_eur"}
         out.append(_entry("budget_eur", f"add {base['budget_eur'] - (learner.budget_cap or 0):.0f} EUR "
                           f"(budget {base['budget_eur']} EUR)", base, trial, extra, learner))
@@ -118,16 +128,16 @@ def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, c
                                                                          + dt.timedelta(weeks=w)})))
     if found:
         weeks, trial = found
-        changes = {**base, "deadline": learner.deadline + dt.timedelta(weeks=weeks)}
+        changes, trial = tightened({**base, "deadline": learner.deadline + dt.timedelta(weeks=weeks)}, trial)
         out.append(_entry("deadline", f"extend the deadline by {weeks} week{'s' if weeks > 1 else ''} (to {changes['deadline']})",
-                          changes, trial, base, learner))
+                          changes, trial, {k: v for k, v in changes.items() if k != "deadline"}, learner))
     found = _smallest(int(learner.hours_per_week) + 1, 60,
                       lambda h: plan(_apply(learner, {**base, "hours_per_week": float(h)})))
     if found:
         hours, trial = found
-        changes = {**base, "hours_per_week": float(hours)}
+        changes, trial = tightened({**base, "hours_per_week": float(hours)}, trial)
         out.append(_entry("hours_per_week", f"add {hours - learner.hours_per_week:g} hour{'s' if hours - learner.hours_per_week > 1 else ''} per week ({hours} h/week)",
-                          changes, trial, base, learner))
+                          changes, trial, {k: v for k, v in changes.items() if k != "hours_per_week"}, learner))
     return out
 
 
@@ -153,4 +163,48 @@ def relaxation_profile(learner: LearnerProfile, relaxation: dict) -> LearnerProf
     return _apply(learner, changes)
 
 
-__all__ = ["relaxation_profile", "suggest_relaxations"]
+
+
+def shown_as_infeasible(path: LearningPath, relaxed: LearningPath, learner: LearnerProfile) -> LearningPath:
+    """``relaxed`` (the plan of the first relaxation: what the learner gets by accepting it) judged against
+    ``learner``'s own limits, so the infeasibility numbers and the first relaxation describe the same plan.
+
+    The limits it breaks are measured on it: ``hours_needed`` / ``hours_missing`` / ``weeks_missing`` (hours
+    against ``learner.hours_available``), ``budget_missing_eur``, ``days_late`` / ``planned_end`` (its last
+    step against the deadline); ``path``'s uncovered skills (coverage) are kept. Everything about the learner
+    (mapping, held skills, hours available, warnings, relaxations) is ``path``'s."""
+    from curriculum.generation import narrative
+
+    info: dict = {"limits_broken": []}
+    hours, cost = relaxed.total_hours, relaxed.total_cost_eur
+    missing = round(hours - learner.hours_available, 1)
+    if missing > 0:
+        info["limits_broken"].append("hours")
+        info.update(hours_needed=hours, hours_available=learner.hours_available, hours_missing=missing,
+                    weeks_missing=math.ceil(missing / learner.weekly_hours),
+                    hours_per_week_needed=round(hours / max(learner.weeks_available, 1e-9), 1))
+    cap = learner.budget_cap
+    if cap is not None and cost > cap:
+        info["limits_broken"].append("budget")
+        info.update(budget_needed_eur=cost, budget_eur=cap, budget_missing_eur=round(cost - cap, 2))
+    end = max((s.end for s in relaxed.steps), default=learner.start)
+    if end > learner.deadline:
+        late = (end - learner.deadline).days
+        info["limits_broken"].append("deadline")
+        info.update(deadline=str(learner.deadline), days_late=late, planned_end=str(end),
+                    weeks_missing=max(info.get("weeks_missing", 0), math.ceil(late / 7)))
+    old = path.infeasibility or {}
+    if "skills_unreachable" in old:
+        info["skills_unreachable"] = old["skills_unreachable"]
+        info["limits_broken"].append("coverage")
+    names = narrative.LIMIT_NAMES.get(path.language, {})
+    why = ", ".join(names.get(k, k) for k in info["limits_broken"])
+    summary = narrative.path_summary(path.language, path.target_job.title, len(relaxed.steps), hours, cost,
+                                     len(path.skipped_skills), why)
+    keep = ("warnings", "relaxations", "prior_learning", "hours_available", "skill_mapping", "start_skills",
+            "certifications_held", "certifications_lapsed", "uncovered_skills", "label", "trade_off")
+    return relaxed.model_copy(update={**{k: getattr(path, k) for k in keep}, "feasible": False,
+                                      "infeasibility": info, "summary": summary})
+
+
+__all__ = ["relaxation_profile", "shown_as_infeasible", "suggest_relaxations"]

@@ -134,7 +134,7 @@ def test_a_pinned_module_out_of_reach_is_reported_not_dropped_silently():
     far = far.model_copy(update={"places": [far.places[0].model_copy(update={"city": "Nice", "lat": 43.7, "lon": 7.26})]})
     path = plan([far, mod("near", 12, [("a", 2)])], learner(pinned_modules=["far"]))
     assert not path.feasible and "coverage" in path.infeasibility["limits_broken"]
-    assert any(u.skill == "module:far" and "not reachable" in u.reason for u in path.uncovered_skills)
+    assert any(u.skill == "module:far" and "out of reach" in u.reason and "km" in u.reason for u in path.uncovered_skills)
 
 
 def test_language_preference_counts_hours_not_modules():
