@@ -12,7 +12,8 @@ H = {
                skipped="Compétences déjà maîtrisées (non retravaillées)",
                at_end="Certifications détenues à l'issue du parcours",
                at_end_cols="| Certification | Depuis | À renouveler avant | Renouvellement | Obtenue par |",
-               held="détenue", no_expiry="sans expiration", rules="Règles de certification appliquées"),
+               held="détenue", no_expiry="sans expiration", rules="Règles de certification appliquées",
+               relax="Ce qui rendrait le parcours réalisable"),
     "en": dict(title="Training pathway", job="Target job", total="Total", hours="hours", cost="cost",
                steps="Steps", none="No module needed.", uncovered="Uncovered skills",
                feasible="Fits your constraints", infeasible="Breaks your constraints", warnings="Warnings",
@@ -20,7 +21,8 @@ H = {
                skipped="Skills already mastered (skipped)",
                at_end="Certifications held at the end of the pathway",
                at_end_cols="| Certification | Since | Renew by | Renewal | Obtained through |",
-               held="held", no_expiry="no expiry", rules="Certification rules applied"),
+               held="held", no_expiry="no expiry", rules="Certification rules applied",
+               relax="What would make it feasible"),
 }
 
 
@@ -36,6 +38,10 @@ def path_to_markdown(path: LearningPath) -> str:
              + (h["feasible"] if path.feasible else h["infeasible"]), ""]
     if path.infeasibility:
         lines += ["```", *(f"{k}: {v}" for k, v in path.infeasibility.items()), "```", ""]
+    if path.relaxations:
+        lines += [f"**{h['relax']}**", ""] + [f"- {r['change']} → {r['resulting_plan_summary']['total_hours']:g} h, "
+                                              f"{r['resulting_plan_summary']['total_cost_eur']:,.0f} EUR, "
+                                              f"{r['resulting_plan_summary']['end']}" for r in path.relaxations] + [""]
     lines += [f"## {h['steps']}", ""]
     if not path.steps:
         lines += [h["none"], ""]
