@@ -36,6 +36,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+MODEL_OPTIONS = 3
+"""How many valid plans (the optimum and its alternatives) an LLM chooses among."""
 ALTERNATIVE_TOLERANCE = 0.15
 """k-best alternatives: at most this share more hours than the fastest plan (0.15: +15 %)."""
 
@@ -159,13 +161,14 @@ class Workspace:
 
     def plan(self, learner: LearnerProfile, job_ref: str | None = None, *, file: str | None = None,
              use_embeddings: bool = True, assembler: object | None = None, objective: str = "hours",
-             explain: bool = True, forbidden: tuple[frozenset[str], ...] = ()) -> LearningPath:
+             explain: bool = True, forbidden: tuple[frozenset[str], ...] = (), llm: bool = True) -> LearningPath:
         """Plan a pathway; ``job_ref`` overrides the profile's ``target_job``.
 
-        With an LLM configured (or an ``assembler`` injected, e.g. with a fake chat model), the model
-        proposes and explains and the path records ``repairs`` and provenance; the modules stay the
-        planner's. With ``explain`` the path also carries ``prior_learning`` (hours and EUR saved against the
-        job's standard programme) and, when infeasible, verified ``relaxations``.
+        With an LLM configured (or an ``assembler`` injected, e.g. with a fake chat model) and ``llm``, the
+        model chooses among the valid plans (the optimum and its k-best alternatives, :meth:`alternatives`) and
+        explains; a proposal that is none of them gets the nearest valid plan (its modules kept where the rules
+        and limits allow), with ``repairs``. With ``explain`` the path also carries ``prior_learning`` (hours
+        and EUR saved against the job's standard programme) and, when infeasible, verified ``relaxations``.
 
         Raises
         ------
@@ -202,6 +205,8 @@ class Workspace:
                     relaxed = planner(relaxation_profile(learner, first), objective=objective, forbidden=forbidden)
                     if relaxed.feasible:
                         path = shown_as_infeasible(path, relaxed, learner)
+        if not llm:
+            return path
         if assembler is None and self.settings.llm_configured:
             from curriculum.generation.assembly import LLMAssembler
 
@@ -210,7 +215,22 @@ class Workspace:
             home = (path.learner_location["lat"], path.learner_location["lon"])
             mods = self.catalogue.modules  # the planner's eligibility of every module (arrays, shared)
             usable = {i: mods[i] for i in module_table(mods).eligibility(learner, home).ok_ids}
-            path = assembler.assemble(path, learner, job, self.catalogue, usable)  # type: ignore[attr-defined]
+            options = [path]
+            if path.feasible and path.steps:  # the valid plans the model chooses among (the first is this one)
+                alternatives = self.alternatives(learner, MODEL_OPTIONS, job_ref, file=file)
+                options += [p for p in alternatives if p.feasible
+                            and {s.module_id for s in p.steps} != {s.module_id for s in path.steps}]
+                options[0] = path.model_copy(update={"label": alternatives[0].label if alternatives else None,
+                                                     "trade_off": trade_off(path)})
+
+            def nearest(ids: list[str]) -> LearningPath:
+                keep = learner.model_copy(update={"pinned_modules": sorted(set(learner.pinned_modules) | set(ids)),
+                                                  "excluded_modules": [m for m in learner.excluded_modules
+                                                                       if m not in ids]})
+                return self.plan(keep, job_ref, file=file, use_embeddings=use_embeddings, objective=objective,
+                                 explain=False, llm=False)
+            path = assembler.assemble(path, learner, job, self.catalogue, usable,  # type: ignore[attr-defined]
+                                      options=options, nearest=nearest)
         return path
 
     def alternatives(self, learner: LearnerProfile, k: int = 3, job_ref: str | None = None, *,
@@ -224,7 +244,7 @@ class Workspace:
         out: list[LearningPath] = []
         seen: list[frozenset[str]] = []
         for objective, label in ALTERNATIVES:
-            path = self.plan(learner, job_ref, file=file, objective=objective, explain=True)
+            path = self.plan(learner, job_ref, file=file, objective=objective, explain=True, llm=False)
             key = frozenset(s.module_id for s in path.steps)
             if key in seen:
                 continue
@@ -237,7 +257,7 @@ class Workspace:
         best = out[0].total_hours
         why = None
         for _ in range(2 * k):  # a superset of a plan (one redundant module more) is refused and skipped
-            path = self.plan(learner, job_ref, file=file, explain=False, forbidden=tuple(seen))
+            path = self.plan(learner, job_ref, file=file, explain=False, forbidden=tuple(seen), llm=False)
             key = frozenset(s.module_id for s in path.steps)
             if not path.steps or key in seen:
                 why = "no other set of modules meets every requirement within your limits"

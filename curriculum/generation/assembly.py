@@ -1,25 +1,29 @@
-"""LLM-assisted pathway assembly: the model proposes and explains, the planner validates and repairs.
+"""LLM-assisted pathway assembly: the model chooses among valid plans and explains; the planner validates and
+repairs anything else it proposes (:mod:`curriculum.generation.choice`).
 
 Flow: candidate modules (those that close a gap or teach a prerequisite, most relevant first) are
-packed into a tiktoken-measured budget; the learner's text is pseudonymised (the kinds removed are
-listed in ``provenance["pii_removed"]``, never their values); the model returns a
-:class:`Proposal` (structured output). The deterministic plan stays the path that is returned —
-it holds only catalogue modules, meets every prerequisite in order and the learner's limits — and
-``repairs`` says how the proposal was changed to reach it (unknown or unneeded modules dropped,
-missing modules inserted, order fixed). The model's rationales and summary are kept for the
-modules it proposed; templates explain the rest. Any failure returns the deterministic plan with
-a warning, within ``timeout_s``.
+packed into a tiktoken-measured budget beside the valid plans (the planner's optimum and its k-best
+alternatives); the learner's text is pseudonymised (the kinds removed are listed in
+``provenance["pii_removed"]``, never their values); the model returns a :class:`Proposal` (structured
+output): the letter of the plan it chooses and/or its own steps. The plan returned is always a valid one —
+the chosen plan, or the nearest valid plan to the proposal — and ``repairs`` says how the proposal was
+changed to reach it (unknown modules dropped, modules the rules or gaps need inserted, order fixed);
+``provenance["decided_by"]`` says which. The model's rationales and summary are kept for the modules it
+proposed; templates explain the rest. Any failure returns the planner's plan with a warning, within
+``timeout_s``.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
 from curriculum.errors import GenerationError
+from curriculum.generation.choice import options_text, resolve_proposal
 from curriculum.generation.context import pack_modules
 from curriculum.generation.pii import Pseudonymiser
 from curriculum.generation.prompts import load_prompt
@@ -47,8 +51,10 @@ class ProposedStep(BaseModel):
 
 
 class Proposal(BaseModel):
-    """The model's structured answer."""
+    """The model's structured answer: the letter of the valid plan it chooses (``choice``, "" when it proposes
+    its own list), its steps in order with a reason each, and a summary."""
 
+    choice: Annotated[str, _clip(2)] = ""
     steps: Annotated[list[ProposedStep], _clip(60)] = Field(default_factory=list)
     summary: Annotated[str, _clip(3000)] = ""
 
@@ -105,8 +111,13 @@ class LLMAssembler:
                    settings.prompt_token_budget, settings.llm_timeout_s)
 
     def assemble(self, path: LearningPath, learner: LearnerProfile, job: Job, catalogue: Catalogue,
-                 usable: dict[str, Module]) -> LearningPath:
-        """``path`` (the planner's, always valid) with the model's explanations and the repairs."""
+                 usable: dict[str, Module], options: list[LearningPath] | None = None,
+                 nearest: Callable[[list[str]], LearningPath | None] | None = None) -> LearningPath:
+        """The plan the model chooses among ``options`` (valid plans; default ``[path]``, the planner's), with its
+        reasons; a proposal that is none of them becomes the plan ``nearest(proposed ids)`` returns when valid
+        (else the named or first option), with ``repairs`` (:func:`~curriculum.generation.choice.resolve_proposal`).
+        Any failure returns ``path`` with a warning."""
+        options = options or [path]
         started = time.perf_counter()
         prov = dict(path.provenance, model=self.model_name, narrative="templates (LLM failed)")
         if not path.steps:
@@ -126,10 +137,16 @@ class LLMAssembler:
                                       f"budget {learner.budget_cap or 'funded'} EUR, radius {learner.mobility_km:g} km, "
                                       f"modalities {', '.join(m.value for m in learner.preferred_modalities)}"),
                          background=pseudo.pseudonymise(learner.background[:6000]) or "-")
-            overhead = count_tokens(prompt.system + prompt.user + "".join(fixed.values())) + 200
+            base_tokens = count_tokens(prompt.system + prompt.user + "".join(fixed.values())) + 200
+            while True:  # the valid plans first; fewer of them when the budget is tight (the planner's stays)
+                plans = pseudo.pseudonymise(options_text(options, learner.language))
+                overhead = base_tokens + count_tokens(plans)
+                if overhead + 200 <= self.token_budget or len(options) == 1:
+                    break
+                options = options[:-1]
             packed = pack_modules(candidate_modules(path, job, catalogue, usable), labels,
                                   max(200, self.token_budget - overhead))
-            system, user = prompt.render(candidates=packed.text, **fixed)
+            system, user = prompt.render(candidates=packed.text, options=plans, **fixed)
             prompt_tokens = count_tokens(system) + count_tokens(user)
             prov.update(prompt=f"{prompt.name} v{prompt.version}", prompt_tokens=prompt_tokens,
                         pii_removed=pseudo.kinds_removed,  # kinds only, never the values
@@ -149,40 +166,22 @@ class LLMAssembler:
         except Exception as exc:  # noqa: BLE001 - any provider failure must still give a plan
             return self._fallback(path, prov, started, f"{type(exc).__name__}: {str(exc)[:200]}")
         proposal: Proposal = result.value  # type: ignore[assignment]
-        repairs, kept = self._repairs(proposal, path, catalogue)
+        letter = proposal.choice.strip().upper()[:1]
+        chosen, repairs, decided = resolve_proposal(letter, [s.module_id.strip() for s in proposal.steps], options,
+                                                    catalogue, nearest or (lambda ids: None))
+        kept = len({s.module_id for s in proposal.steps} & {s.module_id for s in chosen.steps})
         by_id = {s.module_id: pseudo.restore(s.rationale) for s in proposal.steps if s.rationale.strip()}
-        steps = [s.model_copy(update={"rationale": by_id[s.module_id]}) if s.module_id in by_id else s for s in path.steps]
+        steps = [s.model_copy(update={"rationale": by_id[s.module_id]}) if s.module_id in by_id else s
+                 for s in chosen.steps]
         tin = result.tokens_in or prompt_tokens
         tout = result.tokens_out or count_tokens(result.raw or proposal.model_dump_json())
         prov.update(narrative="llm", structured_output=result.method, attempts=result.attempts, tokens_in=tin,
                     tokens_out=tout, estimated_cost_eur=round((tin * self.price[0] + tout * self.price[1]) / 1e6, 5),
                     latency_s=round(time.perf_counter() - started, 2),
-                    proposed_steps=len(proposal.steps), proposed_steps_kept=kept)
-        summary = pseudo.restore(proposal.summary).strip() or path.summary
-        return path.model_copy(update={"steps": steps, "summary": summary, "repairs": repairs, "provenance": prov})
-
-    @staticmethod
-    def _repairs(proposal: Proposal, path: LearningPath, catalogue: Catalogue) -> tuple[list[dict], int]:
-        final = [s.module_id for s in path.steps]
-        proposed = list(dict.fromkeys(s.module_id for s in proposal.steps))
-        repairs: list[dict] = []
-        for mid in proposed:
-            if mid not in catalogue.modules:
-                repairs.append({"action": "dropped", "module_id": mid, "reason": "not in the catalogue"})
-            elif mid not in final:
-                repairs.append({"action": "dropped", "module_id": mid,
-                                "reason": "not needed for the gaps, outside the learner's limits, or a longer/costlier "
-                                          "alternative to the planner's choice"})
-        for step in path.steps:
-            if step.module_id not in proposed:
-                why = (f"covers {', '.join(catalogue.skill_label(c) for c in step.covers)}" if step.covers
-                       else f"awards {step.certification}" if step.certification else "prerequisite of a later step")
-                repairs.append({"action": "inserted", "module_id": step.module_id, "reason": why})
-        kept_order = [m for m in proposed if m in final]
-        if kept_order != [m for m in final if m in kept_order]:
-            repairs.append({"action": "reordered", "module_id": None,
-                            "reason": "order fixed so every prerequisite and session date comes first"})
-        return repairs, len(kept_order)
+                    proposed_steps=len(proposal.steps), proposed_steps_kept=kept, options=len(options),
+                    choice=letter or None, decided_by=f"model: {decided}")
+        summary = pseudo.restore(proposal.summary).strip() or chosen.summary
+        return chosen.model_copy(update={"steps": steps, "summary": summary, "repairs": repairs, "provenance": prov})
 
     def _fallback(self, path: LearningPath, prov: dict, started: float, why: str) -> LearningPath:
         prov.update(latency_s=round(time.perf_counter() - started, 2), llm_error=why)

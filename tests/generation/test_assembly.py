@@ -51,7 +51,7 @@ def test_weak_model_output_is_repaired_into_a_valid_plan(workspace, baseline):
     assert ("inserted", ids[0]) in actions
     assert path.provenance["narrative"] == "llm" and path.provenance["attempts"] == 2
     assert path.provenance["structured_output"] == "lenient"
-    assert path.provenance["prompt"] == "assembly v1.0" and path.provenance["tokens_in"] > 0
+    assert path.provenance["prompt"] == "assembly v2.0" and path.provenance["tokens_in"] > 0
     assert path.steps[1].rationale.startswith("Module ")
 
 
