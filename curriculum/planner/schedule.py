@@ -1,8 +1,9 @@
-"""Order selected modules so every prerequisite is met, then give each step its dates.
+"""Dates shared by the planner: the planning horizon, self-paced durations, and the former list scheduler.
 
-Dates: a module with sessions takes the earliest session (seats left, reachable place) starting on
-or after the current date; a rolling-admission module takes ``hours / hours_per_week`` weeks from
-the current date. Steps follow one another (no overlap).
+The calendar of a plan is solved exactly by :mod:`curriculum.planner.calendar` together with the selection
+(:mod:`curriculum.planner.joint`). :func:`order_and_schedule` is the list scheduler it replaced (each module
+in turn takes the earliest session after the previous step, or ``hours / hours_per_week`` weeks): kept as the
+"before" of ``benchmarks/plan_quality.py`` and to show, in the tests, plans it missed that the joint model keeps.
 
 Planning horizon: no step is planned to end more than :data:`HORIZON_YEARS` years after the start
 (:func:`split_at_horizon`); a pathway that would is infeasible, and :func:`horizon_infeasibility` says
