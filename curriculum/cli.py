@@ -21,6 +21,9 @@ app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=T
 from curriculum.cli_kb import kb_app  # noqa: E402
 import curriculum.cli_kb_review  # noqa: E402,F401  registers kb review
 import curriculum.cli_kb_sheet  # noqa: E402,F401  registers kb import-sheet, kb sheet-profiles
+from curriculum.cli_intake import intake  # noqa: E402
+
+app.command()(intake)
 
 import_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Import official ESCO / ROME 4.0 downloads into the knowledge base.")
 app.add_typer(import_app, name="import")

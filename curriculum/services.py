@@ -5,11 +5,14 @@ Nothing here prints, exits or imports Streamlit.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curriculum.errors import KnowledgeBaseError, RetrievalError
 from curriculum.knowledge.catalogue import Catalogue, load_catalogue
@@ -35,6 +38,9 @@ def _collector_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
 
+
+if TYPE_CHECKING:
+    from curriculum.intake import Intake
 
 MODEL_OPTIONS = 3
 """How many valid plans (the optimum and its alternatives) an LLM chooses among."""
@@ -232,6 +238,18 @@ class Workspace:
             path = assembler.assemble(path, learner, job, self.catalogue, usable,  # type: ignore[attr-defined]
                                       options=options, nearest=nearest)
         return path
+
+    def intake(self, language: str = "fr", today: dt.date | None = None) -> "Intake":
+        """A new conversational intake (:class:`~curriculum.intake.Intake`) over this catalogue's jobs; the skills of
+        the background answer are read by the deterministic profile extractor (ESCO URIs with levels)."""
+        from curriculum.generation.profile_extraction import extract_profile
+        from curriculum.intake import Intake
+
+        def skills(text: str) -> list[dict]:
+            found = extract_profile(text, self.catalogue.taxonomy, language, jobs=self.catalogue.jobs)
+            return [{"uri": s.skill, "level": max(1, s.level)} for s in found.skills]
+        return Intake(language=language, jobs=self.catalogue.jobs, today=today or dt.date.today(),
+                      extract_skills=skills)
 
     def alternatives(self, learner: LearnerProfile, k: int = 3, job_ref: str | None = None, *,
                      file: str | None = None, tolerance: float = ALTERNATIVE_TOLERANCE) -> list[LearningPath]:
