@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from curriculum.errors import InputError
+from curriculum.generation.profile_fields import (Found, find_certifications, find_hours, find_location, find_start,
+                                                  match_job)
 from curriculum.models import TaxonomySkill
-from curriculum.planner.certifications import parse_certification_codes
 from curriculum.retrieval.skill_mapping import normalise_label
 
 _SENTENCES = re.compile(r"(?<=[.!?;\n])\s+")
@@ -39,15 +40,93 @@ class ExtractedSkill:
 
 
 @dataclass
+class UnmappedSkill:
+    """A skill stated in the text that the taxonomy mapper could not ground: kept in the person's words,
+    never given a URI. ``nearest``: the closest taxonomy label seen (below the threshold), for review."""
+
+    words: str
+    level: int
+    evidence: str
+    confidence: float
+    nearest: str | None = None
+    method: str = "llm"
+
+
+@dataclass
+class ExtractedCertification:
+    """A certification held: code, date obtained as written (``"2022"``, ``"2022-03"``, ``"2022-03-15"`` or
+    None), the sentence it was read in, confidence 0–1."""
+
+    code: str
+    obtained: str | None
+    evidence: str
+    confidence: float
+    method: str = "rules"
+
+    def entry(self) -> str:
+        """The learner-profile form of it: ``"B2VL 2022-03-15"``; a year or month alone gives its first day
+        (the earliest date, so validity is never overstated), no date gives the code alone."""
+        if not self.obtained:
+            return self.code
+        parts = (self.obtained.split("-") + ["01", "01"])[:3]
+        return f"{self.code} {'-'.join(parts)}"
+
+
+@dataclass
+class ExtractedField:
+    """One value read from the text (location dict, hours per week, start "YYYY-MM-DD", target job id)."""
+
+    value: object
+    evidence: str
+    confidence: float
+    method: str = "rules"
+
+
+@dataclass
 class ExtractedProfile:
-    """Skills and certification codes found in a text, for the user to confirm."""
+    """Skills, certifications and availability found in a text, for the user to confirm.
+
+    ``certifications``: the codes held (sorted); ``certification_details``: the same with dates and evidence;
+    ``unmapped``: skills the taxonomy could not ground; ``location`` (``{"city", "postcode"}``),
+    ``hours_per_week`` (h), ``start`` (ISO date), ``target_job`` (job id, or the words when no job matched):
+    None when not stated. ``method``: "rules", "llm" or "rules (LLM failed)"; ``provenance``: prompt,
+    model, ``pii_removed`` (kinds only), rejected claims.
+    """
 
     skills: list[ExtractedSkill] = field(default_factory=list)
     certifications: list[str] = field(default_factory=list)
+    certification_details: list[ExtractedCertification] = field(default_factory=list)
+    unmapped: list[UnmappedSkill] = field(default_factory=list)
+    location: ExtractedField | None = None
+    hours_per_week: ExtractedField | None = None
+    start: ExtractedField | None = None
+    target_job: ExtractedField | None = None
+    method: str = "rules"
+    warnings: list[str] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """Plain dict (JSON-ready)."""
-        return {"skills": [asdict(s) for s in self.skills], "certifications": self.certifications}
+        return asdict(self)
+
+    def certification_entries(self) -> list[str]:
+        """Certifications as the learner profile takes them (``"B2VL 2022-03-15"``, see
+        :meth:`ExtractedCertification.entry`)."""
+        return [c.entry() for c in self.certification_details]
+
+
+def _field(found: Found | None) -> ExtractedField | None:
+    return ExtractedField(found.value, found.evidence, found.confidence) if found else None
+
+
+def read_fields(text: str, jobs: dict | None = None) -> dict:
+    """Certifications (details and codes), location, hours, start and target job read by the rules, as
+    keyword arguments of :class:`ExtractedProfile`."""
+    details = [ExtractedCertification(f.value[0], f.value[1], f.evidence, f.confidence)  # type: ignore[index]
+               for f in find_certifications(text)]
+    return dict(certifications=sorted({c.code for c in details}), certification_details=details,
+                location=_field(find_location(text)), hours_per_week=_field(find_hours(text)),
+                start=_field(find_start(text)), target_job=_field(match_job(text, jobs)) if jobs else None)
 
 
 def _level(sentence: str) -> int:
@@ -63,8 +142,9 @@ def _level(sentence: str) -> int:
 
 
 def extract_profile(text: str, taxonomy: dict[str, TaxonomySkill], language: str = "fr",
-                    min_label_chars: int = 6) -> ExtractedProfile:
-    """Deterministic extraction of skills and certifications from ``text`` (any length; 200 kB read)."""
+                    min_label_chars: int = 6, jobs: dict | None = None) -> ExtractedProfile:
+    """Deterministic extraction of skills, certifications (with dates), location, hours per week, start and
+    (with the catalogue's ``jobs``) target job from ``text`` (any length; 200 kB read)."""
     text = text[:200_000]
     sentences = [s.strip() for s in _SENTENCES.split(text) if s.strip()]
     normalised = [(" " + normalise_label(s) + " ", s) for s in sentences]
@@ -82,11 +162,7 @@ def extract_profile(text: str, taxonomy: dict[str, TaxonomySkill], language: str
                     if prev is None or (conf, level) > (prev.confidence, prev.level):
                         found[skill.id] = ExtractedSkill(skill.id, skill.label(language), level, original[:300], conf)
                     break
-    certs: set[str] = set()
-    for match in re.finditer(r"habilit\w*", text, flags=re.IGNORECASE):
-        certs |= parse_certification_codes(text[match.end():match.end() + 60])
-    certs |= {c for c in parse_certification_codes(text) if c.startswith(("IRVE", "ISO9606", "RNCP", "CACES"))}
-    return ExtractedProfile(sorted(found.values(), key=lambda s: (-s.confidence, s.label)), sorted(certs))
+    return ExtractedProfile(sorted(found.values(), key=lambda s: (-s.confidence, s.label)), **read_fields(text, jobs))
 
 
 def read_document(path: Path | str, data: bytes | None = None) -> str:
