@@ -40,21 +40,25 @@ _MONTHS = {m: i + 1 for i, names in enumerate([
     "juin june jun", "juillet july jul juil", "aout august aug", "septembre september sept sep",
     "octobre october oct", "novembre november nov", "decembre december dec"]) for m in names.split()}
 _MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE = re.compile(rf"(?i)\b(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})|(\d{{1,2}})/(\d{{4}})"
-                   rf"|(?:(\d{{1,2}})(?:er|st|nd|rd|th)?\s+)?({_MONTH_RX})\.?\s+(\d{{4}})|({_MONTH_RX})\.?\s+(\d{{1,2}}),\s+(\d{{4}})"
+_DATE = re.compile(rf"(?i)\b(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})"
+                   rf"|(\d{{1,2}})/(\d{{4}})|(?:(\d{{1,2}})(?:er|st|nd|rd|th)?\s+)?({_MONTH_RX})\.?\s+(\d{{4}})"
+                   rf"|({_MONTH_RX})\.?\s+(\d{{1,2}}),\s+(\d{{4}})"
                    rf"|((?:19|20)\d\d))\b")
 _EXPIRY = re.compile(r"(?:jusqu|until|expir\w*|valable|valid\s+(?:until|to|through)|[ée]ch[ée]ance|due)\W{0,3}"
                      r"(?:\w+\W{0,3}){0,2}$", re.IGNORECASE)
-_RENEWED = re.compile(r"(?:recycl\w*|renouvel\w*|renew\w*|refresh\w*|\bMAC\b)\W{0,3}(?:\w+\W{0,3}){0,3}$", re.IGNORECASE)
+_RENEWED = re.compile(r"(?:recycl\w*|renouvel\w*|renew\w*|refresh\w*|\bMAC\b)\W{0,3}(?:\w+\W{0,3}){0,3}$",
+                      re.IGNORECASE)
 _PLANNED_BEFORE = re.compile(r"je pr[ée]pare|pr[ée]parer|en cours d|souhait|voudrais|veux|aimerais|objectif|vise|"
                              r"\bplan(?:ned|ning)? to\b|\bpreparing\b|\bwant\b|\bwould like\b|\bgoal\b|\baim\b|"
-                             r"\bto (?:obtain|get|pass|take)\b|obtenir|passer|me former|train(?:ing)? for", re.IGNORECASE)
+                             r"\bto (?:obtain|get|pass|take)\b|obtenir|passer|me former|train(?:ing)? for",
+                             re.IGNORECASE)
 _PLANNED_AFTER = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:pr[ée]vue?s?|en cours|[àa] venir|planned|in progress|pending|"
                             r"next year|l['’]an prochain|[àa] passer)\b", re.IGNORECASE)
 _INSTRUCTION = re.compile(r"ignore[rz]?\s+(?:all\s+|the\s+|any\s+|toutes?\s+|les\s+)*(?:previous|prior|above|earlier|"
                           r"pr[ée]c[ée]dentes?|instructions?|consignes?)|disregard|system prompt|you are now|"
                           r"tu es maintenant|vous [êe]tes maintenant|\b(?:add|ajoute[rz]?)\s+(?:the\s+|la\s+|une?\s+|"
-                          r"l['’]\s*)?(?:certification|habilitation|skill|comp[ée]tence)|\bassistant\s*:|\bsystem\s*:",
+                          r"l['’]\s*)?(?:certification|habilitation|skill|comp[ée]tence)|\bassistant\s*:|"
+                          r"\bsystem\s*:",
                           re.IGNORECASE)
 _HAB_CUE = re.compile(r"habilit\w*|\bNF\s*C\s*18[\s.-]*5[15]0|\bUTE\s*C\s*18|electrical\s+(?:clearance|"
                       r"authori[sz]ation|permit|qualification)s?", re.IGNORECASE)
@@ -174,7 +178,8 @@ def find_certifications(text: str) -> list[Found]:
                 continue
             later = [(p, d) for p, d in dates if p > pos]
             between = [(p, d) for p, d in later if p < nxt]
-            renewed = [d for p, d in (between or later) if _RENEWED.search(normalise_accents(sentence[max(0, p - 40):p]))]
+            renewed = [d for p, d in (between or later)
+                       if _RENEWED.search(normalise_accents(sentence[max(0, p - 40):p]))]
             before = [d for p, d in dates if p < pos]
             obtained = max(renewed) if renewed else ([d for _, d in between or later] or before[-1:] or [None])[0]
             if code not in out or (out[code].value[1] is None and obtained):  # type: ignore[index]
@@ -196,7 +201,8 @@ def certification_evidence(code: str, text: str) -> str | None:
 _CITY_WORDS = r"([A-ZÀ-Ý][\w'’-]+(?:[ -](?:[Ss]ur|[Ll]es|[Ll]e|[Ll]a|en|de|d['’]|[A-ZÀ-Ý][\w'’-]+)){0,4})"
 _POSTCODE_CITY = re.compile(rf"\b((?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{{3}})[ ,]+{_CITY_WORDS}")
 _CITY_CUE = re.compile(r"(?:habite|vis|r[ée]side|r[ée]sidant|domicili[ée]e?|bas[ée]e?|install[ée]e?|situ[ée]e?|"
-                       r"based|living|live|lives|located|reside|resident|home)\s+(?:\w+\s+){0,2}?(?:[àa]|au|en|in|near|"
+                       r"based|living|live|lives|located|reside|resident|home)\s+(?:\w+\s+){0,2}?"
+                       r"(?:[àa]|au|en|in|near|"
                        r"pr[eè]s de|sur|:)\s+" + _CITY_WORDS + r"|(?:Ville|City|Location|Localisation|Lieu|Domicile|"
                        r"Adresse|Address)\s*:\s*(?:\d{5}\s+)?" + _CITY_WORDS)
 
@@ -267,7 +273,8 @@ def find_location(text: str) -> Found | None:
 _HOURS = re.compile(r"(\d{1,2}(?:[.,]\d)?)\s*(?:h(?:eures?)?|hours?|hrs?)\b\.?\s*(?:de\s+formation\s+)?"
                     r"(?:par|/|a|an|per|each|every|chaque|hebdo\w*|weekly)\s*(?:semaine|sem\b|week|wk)?", re.IGNORECASE)
 _FULL_TIME = re.compile(r"temps plein|plein temps|full[- ]time", re.IGNORECASE)
-_AVAILABLE = re.compile(r"disponib|available|availability|formation|former|training|\btrain\b|\bstudy|course|pr[eê]te?\b|ready|libre",
+_AVAILABLE = re.compile(r"disponib|available|availability|formation|former|training|\btrain\b|\bstudy|course|"
+                        r"pr[eê]te?\b|ready|libre",
                         re.IGNORECASE)
 
 
