@@ -3,6 +3,7 @@ configured and as the fallback when the LLM fails."""
 
 from __future__ import annotations
 
+from curriculum import i18n
 from curriculum.models import Module
 
 LIMIT_NAMES = {
@@ -20,7 +21,7 @@ T = {
         "place": "Lieu : {city} ({km:.0f} km de chez vous).",
         "online": "À distance, sans déplacement.",
         "qualified": "Vous détenez déjà toutes les compétences et certifications exigées pour « {job} » : aucun module n'est nécessaire.",
-        "summary": "Parcours de {n} module(s), {hours:g} h, {cost:,.0f} EUR, vers « {job} ». {skipped}",
+        "summary": "Parcours de {n} module(s), {hours}, {cost}, vers « {job} ». {skipped}",
         "skipped": "{k} compétence(s) requise(s) déjà maîtrisée(s) ne sont pas retravaillées.",
         "infeasible": " Attention : ce parcours ne tient pas dans vos contraintes ({why}).",
         "timeout": " Le calcul a atteint sa limite de temps avant de trouver un parcours : cela ne veut pas dire qu'il n'en existe aucun.",
@@ -33,7 +34,7 @@ T = {
         "place": "Place: {city} ({km:.0f} km from home).",
         "online": "Remote, no travel.",
         "qualified": "You already hold every skill and certification required for \"{job}\": no module is needed.",
-        "summary": "Pathway of {n} module(s), {hours:g} h, EUR {cost:,.0f}, toward \"{job}\". {skipped}",
+        "summary": "Pathway of {n} module(s), {hours}, {cost}, toward \"{job}\". {skipped}",
         "skipped": "{k} required skill(s) you already master are skipped.",
         "infeasible": " Warning: this pathway does not fit your constraints ({why}).",
         "timeout": " The solver reached its time limit before finding a pathway: this does not mean that none exists.",
@@ -64,7 +65,8 @@ def path_summary(language: str, job_title: str, n: int, hours: float, cost: floa
                  infeasible_why: str | None) -> str:
     """Short summary of a path."""
     t = T.get(language, T["en"])
-    text = t["summary"].format(n=n, hours=round(hours, 1), cost=cost, job=job_title,
+    text = t["summary"].format(n=n, hours=i18n.hours(hours, language), cost=i18n.money(round(cost), language),
+                               job=job_title,
                                skipped=t["skipped"].format(k=skipped) if skipped else "")
     if infeasible_why:
         text += t["infeasible"].format(why=infeasible_why)
