@@ -414,3 +414,10 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError(f"not a (lat, lon) in degrees: ({lat}, {lon})")
     return _km(a[0], a[1], b[0], b[1])
+
+
+def commune_centres(south: float, west: float, north: float, east: float) -> list[tuple[float, float]]:
+    """(lat, lon) of the communes whose centroid lies in the box (WGS84 degrees, edges included), in file
+    order; [] when none. A light background of where people live, for maps drawn without map tiles."""
+    data = _communes()
+    return [(lat, lon) for lat, lon in zip(data.lat, data.lon) if south <= lat <= north and west <= lon <= east]

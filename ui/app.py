@@ -18,10 +18,13 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from ui.i18n import t  # noqa: E402  (after the sys.path fix)
+
+# navigation titles in the learner page's language (the page itself follows the learner profile's)
 PAGES = [
-    st.Page("pages/learner.py", title="Learner pathway", url_path="learner", default=True),
-    st.Page("pages/cohort.py", title="Cohort programme", url_path="cohort"),
-    st.Page("pages/instructor.py", title="Catalogue (instructors)", url_path="instructor"),
+    st.Page("pages/learner.py", title=t("nav_learner"), url_path="learner", default=True),
+    st.Page("pages/cohort.py", title=t("nav_cohort"), url_path="cohort"),
+    st.Page("pages/instructor.py", title=t("nav_instructor"), url_path="instructor"),
 ]
 
 st.set_page_config(page_title="curriculum", layout="wide")

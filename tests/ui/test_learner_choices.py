@@ -18,6 +18,9 @@ from tests.conftest import EVAL_DIR
 from tests.exports.test_ics_calendar import occurrences
 from tests.ui.conftest import open_page
 from ui.components.choices_view import periods_from_table, periods_table
+from ui.i18n import TEXT
+
+FR = TEXT["fr"]  # the eval learners used here are French: so is the page
 
 L03 = EVAL_DIR / "L03-welder-stays-local.yaml"
 L01 = EVAL_DIR / "L01-mechanic-to-ev-battery.yaml"
@@ -64,7 +67,7 @@ def test_step_buttons_refuse_keep_and_release_then_replan() -> None:
     assert not at.exception, at.exception
     first, first_profile = at.session_state["plan"]["path"], at.session_state["plan"]["profile"]
     refused = first.steps[0].module_id
-    assert at.button(key="keep_1").label == "Keep"
+    assert at.button(key="keep_1").label == FR["keep"]
 
     at.button(key="refuse_1").click()
     at.run()
@@ -73,7 +76,8 @@ def test_step_buttons_refuse_keep_and_release_then_replan() -> None:
     assert plan["path"] is not first and plan["profile"].excluded_modules == [refused]
     assert plan["profile"].pinned_modules == [] and plan["profile"].start == first_profile.start
     assert at.multiselect(key="choice_excluded").value == [refused]
-    assert any(f"refused {refused}" in i.value for i in at.info)
+    title = first.steps[0].title
+    assert any(i.value == FR["replanned_info"].format(what=FR["done_refuse"].format(title=title)) for i in at.info)
 
     number = len(plan["path"].steps)
     kept = plan["path"].steps[-1].module_id
@@ -84,7 +88,7 @@ def test_step_buttons_refuse_keep_and_release_then_replan() -> None:
     assert plan["profile"].pinned_modules == [kept] and plan["profile"].excluded_modules == [refused]
     assert at.multiselect(key="choice_pinned").value == [kept]
     number = next(k for k, s in enumerate(plan["path"].steps, 1) if s.module_id == kept)
-    assert at.button(key=f"keep_{number}").label == "Release"
+    assert at.button(key=f"keep_{number}").label == FR["release"]
 
     at.button(key=f"keep_{number}").click()
     at.run()

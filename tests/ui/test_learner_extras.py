@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curriculum import i18n
 from tests.conftest import EVAL_DIR
 from tests.ui.conftest import open_page
+from ui.i18n import TEXT
 
 L07 = EVAL_DIR / "L07-impossible-deadline.yaml"
 L01 = EVAL_DIR / "L01-mechanic-to-ev-battery.yaml"
@@ -23,10 +25,13 @@ def test_infeasible_plan_offers_relaxation_that_replans_feasible() -> None:
     at.run()
 
     assert not at.exception, at.exception
-    path = at.session_state["plan"]["path"]
+    plan = at.session_state["plan"]
+    path = plan["path"]
     assert not path.feasible and path.relaxations
     button = at.button(key="relax_0")
-    assert button.label == f"Apply: {path.relaxations[0]['change']}"
+    assert button.label == TEXT["en"]["relax_apply"]  # L07 is an English profile
+    change = i18n.relaxation_sentence(path.relaxations[0], "en", deadline=plan["profile"].deadline)
+    assert any(change in m.value for m in at.markdown)
 
     button.click()
     at.run()
@@ -34,6 +39,7 @@ def test_infeasible_plan_offers_relaxation_that_replans_feasible() -> None:
     relaxed = at.session_state["plan"]
     assert relaxed["path"].feasible
     assert relaxed["relaxed_by"] == path.relaxations[0]["change"]
+    assert any(i.value == TEXT["en"]["relaxed_info"].format(what=change) for i in at.info)
     assert any(s.value.startswith("Feasible") for s in at.success)
     assert not at.get("button") or "relax_0" not in {b.key for b in at.button}
 
@@ -49,12 +55,13 @@ def test_alternatives_choice_prior_learning_and_downloads() -> None:
     options = at.session_state["plan_options"]
     assert len(options) >= 2 and all(o["path"].label and o["path"].trade_off for o in options)
     radio = at.radio(key="alt_choice")
-    assert radio.options[0].startswith(options[0]["path"].label)
+    assert radio.options[0].startswith(TEXT["fr"][f"alt_{options[0]['path'].label}"])  # L02 is French
     radio.set_value(1)
     at.run()
     assert not at.exception, at.exception
     assert at.session_state["plan"]["path"].label == options[1]["path"].label
-    assert any(m.label == "Total hours" and m.value == f"{options[1]['path'].total_hours:g} h" for m in at.metric)
+    assert any(m.label == TEXT["fr"]["m_hours"] and m.value == i18n.hours(options[1]["path"].total_hours, "fr")
+               for m in at.metric)
     keys = {b.key for b in at.get("download_button")}
     assert {"download_json", "download_markdown", "download_ics", "download_pdf"} <= keys
     assert len(at.get("vega_lite_chart")) >= 2  # timeline and weekly calendar
@@ -69,4 +76,4 @@ def test_prior_learning_shown_for_single_plan() -> None:
     prior = at.session_state["plan"]["path"].prior_learning
     assert prior is not None
     labels = {m.label for m in at.metric}
-    assert {"Standard programme", "Hours saved", "Cost saved"} <= labels
+    assert {TEXT["fr"][k] for k in ("m_standard", "m_saved_hours", "m_saved_cost")} <= labels

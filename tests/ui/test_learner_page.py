@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from curriculum.exports import path_to_json, path_to_markdown
 from curriculum.learners import parse_learner
 from tests.conftest import EVAL_DIR
+from ui.i18n import TEXT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = str(REPO_ROOT / "ui" / "app.py")
@@ -78,9 +79,10 @@ def test_plan_pasted_profile_matches_cli(l01_text: str, workspace, recorded_medi
     assert at.selectbox(key="target_job").value == workspace.catalogue.find_job("rome:H2703").id
     # summary and a B2TL step are shown
     assert expected.summary and any(expected.summary in m.value for m in at.markdown)
-    steps = next(df.value for df in at.dataframe if "certification" in df.value.columns)
-    assert "B2TL" in set(steps["certification"])
-    assert at.metric[0].label == "Total hours"
+    fr = TEXT["fr"]  # L01 is a French profile: the page speaks French
+    steps = next(df.value for df in at.dataframe if fr["col_cert"] in df.value.columns)
+    assert "B2TL" in {c.split(" — ")[0] for c in steps[fr["col_cert"]]}
+    assert at.metric[0].label == fr["m_hours"]
 
     # downloads carry the CLI's strings (JSON minus the volatile provenance; Markdown exactly)
     got_json = download_data(at, "download_json", recorded_media)
@@ -104,7 +106,7 @@ def test_broken_yaml_shows_error_naming_field(l01_text: str) -> None:
     assert not at.exception, at.exception
     assert len(at.error) == 1
     assert "hours_per_week" in at.error[0].value
-    assert "pasted YAML" in at.error[0].value
+    assert TEXT["fr"]["pasted_yaml"] in at.error[0].value  # no valid profile yet: the default language
     assert not at.get("download_button")
     assert "plan" not in at.session_state
 
@@ -115,7 +117,7 @@ def test_plan_without_profile_asks_for_one() -> None:
     at.run()
 
     assert not at.exception, at.exception
-    assert len(at.error) == 1 and "no learner profile" in at.error[0].value
+    assert len(at.error) == 1 and at.error[0].value == TEXT["fr"]["no_profile"]
 
 
 def test_form_missing_location_names_field() -> None:

@@ -10,7 +10,7 @@ learner ``id`` or new choices) is read, and the inputs then replace the profile'
 Session keys: ``choice_pinned``, ``choice_excluded``, ``choice_study_days`` (multiselects),
 ``choice_unavailable`` (the periods' editor, restarted from ``_unavailable_base``; its value is kept in
 ``_unavailable_value``), ``_choices_from`` (what was last copied from a profile), ``_choices_unknown``
-(profile module ids not in the catalogue, not applied).
+(profile module ids not in the catalogue, not applied). Words: :mod:`ui.i18n` (the page's language).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from curriculum import i18n
 from curriculum.errors import InputError
 from curriculum.knowledge.catalogue import Catalogue
 from curriculum.learner_choices import replace_choices
 from curriculum.models import LearnerProfile, LearningPath
 from curriculum.models.learners import WEEKDAYS, Period
+from ui.i18n import lang, t
 
-DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 DEFAULT_DAYS = list(WEEKDAYS[:5])
-DONE = {"keep": "kept", "refuse": "refused", "release": "released"}
 
 
 def periods_table(periods: list[Period]) -> pd.DataFrame:
@@ -99,31 +99,31 @@ def choice_inputs(catalogue: Catalogue) -> None:
     ids = sorted(mods, key=lambda m: (mods[m].title.lower(), m))
 
     def label(module_id: str) -> str:
-        return f"{mods[module_id].title} ({module_id})" if module_id in mods else module_id
+        return f"{mods[module_id].title} · {mods[module_id].provider}" if module_id in mods else module_id
 
     chosen = bool(s.get("choice_pinned") or s.get("choice_excluded") or s.get("_choices_unknown")
                   or s.get("_unavailable_value") is not None and len(s["_unavailable_value"].dropna(how="all"))
                   or s.get("choice_study_days", DEFAULT_DAYS) != DEFAULT_DAYS)
-    with st.expander("Modules and calendar", expanded=chosen):
+    with st.expander(t("choices_expander"), expanded=chosen):
         if s.get("_choices_unknown"):
-            st.warning("Not in the catalogue, left out: " + ", ".join(s["_choices_unknown"]))
+            st.warning(t("unknown_modules", ids=", ".join(s["_choices_unknown"])))
         c1, c2 = st.columns(2)
-        c1.multiselect("Keep these modules", ids, key="choice_pinned", format_func=label,
-                       placeholder="Search by title or id", help="The plan must include them.")
-        c2.multiselect("Refuse these modules", ids, key="choice_excluded", format_func=label,
-                       placeholder="Search by title or id", help="The plan must not use them.")
+        c1.multiselect(t("keep_modules"), ids, key="choice_pinned", format_func=label,
+                       placeholder=t("module_placeholder"), help=t("keep_modules_help"))
+        c2.multiselect(t("refuse_modules"), ids, key="choice_excluded", format_func=label,
+                       placeholder=t("module_placeholder"), help=t("refuse_modules_help"))
         if "choice_study_days" not in s:
             s["choice_study_days"] = list(DEFAULT_DAYS)
-        st.multiselect("Study days", list(WEEKDAYS), key="choice_study_days", format_func=DAY_NAMES.get,
-                       help="Days self-paced work is done on (the calendar file puts study blocks there).")
-        st.markdown("Periods without training (inclusive dates)")
+        st.multiselect(t("study_days"), list(WEEKDAYS), key="choice_study_days",
+                       format_func=i18n.WEEKDAY_NAMES[lang()].get, help=t("study_days_help"))
+        st.markdown(t("periods"))
         base = s.get("_unavailable_base")
         if not isinstance(base, pd.DataFrame):
             base = periods_table([])
         s["_unavailable_value"] = st.data_editor(
             base, num_rows="dynamic", key="choice_unavailable", hide_index=True,
-            column_config={"from": st.column_config.DateColumn("from", format="YYYY-MM-DD"),
-                           "to": st.column_config.DateColumn("to", format="YYYY-MM-DD")})
+            column_config={"from": st.column_config.DateColumn(t("col_from"), format=t("date_format")),
+                           "to": st.column_config.DateColumn(t("col_to"), format=t("date_format"))})
 
 
 def chosen_profile(profile: LearnerProfile, catalogue: Catalogue) -> LearnerProfile:
@@ -140,7 +140,7 @@ def chosen_profile(profile: LearnerProfile, catalogue: Catalogue) -> LearnerProf
                            study_days=s.get("choice_study_days", DEFAULT_DAYS), module_ids=catalogue.modules)
 
 
-def _choose(module_id: str, action: str, replan: Callable[[str], None]) -> None:
+def _choose(module_id: str, action: str, replan: Callable[[tuple[str, str]], None]) -> None:
     """Keep, refuse or release ``module_id`` in the inputs, then ``replan`` (callback of the step buttons)."""
     s = st.session_state
     pinned = [m for m in s.get("choice_pinned") or [] if m != module_id]
@@ -150,22 +150,23 @@ def _choose(module_id: str, action: str, replan: Callable[[str], None]) -> None:
     elif action == "refuse":
         excluded.append(module_id)
     s["choice_pinned"], s["choice_excluded"] = pinned, excluded
-    replan(f"{DONE[action]} {module_id}")
+    replan((action, module_id))
 
 
-def render_step_choices(path: LearningPath, profile: LearnerProfile, replan: Callable[[str], None]) -> None:
+def render_step_choices(path: LearningPath, profile: LearnerProfile,
+                        replan: Callable[[tuple[str, str]], None]) -> None:
     """Per step of ``path``: "Keep" (or "Release" when kept) and "Refuse" buttons that change the inputs
-    and call ``replan`` with what was done (``kept ID``, ``refused ID``, ``released ID``)."""
+    and call ``replan`` with what was done: ``(action, module id)``, action ``keep``, ``refuse`` or ``release``."""
     if not path.steps:
         return
-    st.caption("Keep a module to have every new plan include it; refuse one to plan without it. "
-               "Each click plans again.")
+    st.caption(t("choices_caption"))
     for k, step in enumerate(path.steps, 1):
-        c1, c2, c3 = st.columns([6, 1, 1])
-        c1.markdown(f"{k}. {step.title} (`{step.module_id}`)")
+        c1, c2 = st.columns([5, 2], vertical_alignment="center")
+        c1.markdown(f"{k}. {step.title}")
         kept = step.module_id in profile.pinned_modules
-        c2.button("Release" if kept else "Keep", key=f"keep_{k}", on_click=_choose,
-                  args=(step.module_id, "release" if kept else "keep", replan),
-                  help="Stop requiring this module" if kept else "Every new plan must include this module")
-        c3.button("Refuse", key=f"refuse_{k}", on_click=_choose, args=(step.module_id, "refuse", replan),
-                  help="Plan again without this module")
+        with c2.container(horizontal=True):
+            st.button(t("release") if kept else t("keep"), key=f"keep_{k}", on_click=_choose,
+                      args=(step.module_id, "release" if kept else "keep", replan),
+                      help=t("release_help") if kept else t("keep_help"))
+            st.button(t("refuse"), key=f"refuse_{k}", on_click=_choose, args=(step.module_id, "refuse", replan),
+                      help=t("refuse_help"))

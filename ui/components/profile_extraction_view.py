@@ -2,7 +2,7 @@
 
 Presentation and table plumbing only: the extraction itself is
 :func:`curriculum.generation.profile_extraction.extract_profile`. Nothing here changes the form; the
-page applies :func:`merge_skills` / :func:`merge_certifications` when the user confirms.
+page applies :func:`merge_skills` / :func:`merge_certifications` when the user confirms. Words: :mod:`ui.i18n`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from curriculum.generation.profile_extraction import ExtractedProfile
+from ui.i18n import t
 
 PROPOSAL_COLUMNS = ["keep", "label", "level", "confidence", "evidence"]
 
@@ -26,24 +27,23 @@ def proposal_table(profile: ExtractedProfile) -> pd.DataFrame:
 def render_proposal(table: pd.DataFrame, certifications: list[str], key: str) -> pd.DataFrame:
     """The proposal as an editor where only ``keep`` can change; returns the edited table."""
     if table.empty:
-        st.info("No skill of the taxonomy was found in this text.")
+        st.info(t("no_skill_found"))
         edited = table
     else:
         edited = st.data_editor(
             table, key=key, hide_index=True, disabled=[c for c in PROPOSAL_COLUMNS if c != "keep"],
             column_config={
-                "keep": st.column_config.CheckboxColumn("keep", help="Untick to leave this skill out."),
-                "label": st.column_config.TextColumn("skill"),
-                "level": st.column_config.NumberColumn("level", format="%d",
-                                                       help="1 aware, 2 assisted, 3 autonomous, 4 expert"),
-                "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0,
+                "keep": st.column_config.CheckboxColumn(t("col_keep"), help=t("untick_help")),
+                "label": st.column_config.TextColumn(t("col_skill")),
+                "level": st.column_config.NumberColumn(t("col_level"), format="%d", help=t("level_help")),
+                "confidence": st.column_config.ProgressColumn(t("col_confidence"), min_value=0.0, max_value=1.0,
                                                               format="%.1f"),
-                "evidence": st.column_config.TextColumn("evidence (quote)", width="large"),
+                "evidence": st.column_config.TextColumn(t("col_evidence"), width="large"),
             })
     if certifications:
-        st.markdown("Certifications found: " + ", ".join(f"`{c}`" for c in certifications))
+        st.markdown(t("certs_found", codes=", ".join(f"`{c}`" for c in certifications)))
     else:
-        st.caption("No certification code found.")
+        st.caption(t("no_cert_found"))
     return edited
 
 
