@@ -7,7 +7,8 @@ Prints Markdown tables; not a test. Three learner sets:
   index in a temporary data dir);
 * ``shipped`` — generated learners (``benchmarks/synthetic.py``) targeting the shipped jobs, living
   near the shipped module places;
-* ``synthetic-5000`` — generated learners on a generated 5,000-module catalogue;
+* ``synthetic-5000`` — generated learners on generated sparse catalogues (``--modules``, e.g. ``5000,20000``;
+  skills: ``--skills`` or a fifth of the modules, whichever is more);
 * ``dense`` (``--dense``) — generated learners on dense generated catalogues of 3,000, 5,000 and
   20,000 modules (``benchmarks/synthetic.py``: ≈ 25 teachers per skill, shared transversal
   prerequisites, chains of levels, prerequisite cycles — the shape of real ESCO-tagged course
@@ -19,6 +20,13 @@ Prints Markdown tables; not a test. Three learner sets:
 seconds (reported as "> cap"), and prints before/after plan times (wall and CPU) and whether the
 plans agree. ``--cli`` times whole ``curriculum plan`` processes on a dense 3,000-module catalogue
 written as a knowledge-base folder.
+
+Joint selection + calendar (issue #13, :mod:`benchmarks.plan_calendar`): for every set, the former list
+scheduler against the joint model (calendar-feasible shares, plans rescued, plans lost) and every learner
+where greedy needs fewer hours with the reason; ``--alternatives N``: ``Workspace.alternatives(k=3)`` for
+the first N learners of eval / shipped / sparse sets; ``--prev COMMIT``: the same learners planned by
+COMMIT's planner (a temporary ``git worktree``, a subprocess) — hours, end date, feasibility. The greedy
+baseline is stopped after ``--greedy-cap`` seconds (its recursive prerequisite search can explode).
 
 For each set: coverage of essential skills (share of essential requirements reached), violations
 found by :func:`~curriculum.planner.check.path_violations`, feasible share, hours CP-SAT / greedy
@@ -32,17 +40,16 @@ Run from the repository root::
     python benchmarks/plan_quality.py --learners 50 --skip-eval
     python -m cProfile -s cumtime benchmarks/plan_quality.py --learners 20 --skip-eval --only synthetic-5000
     python benchmarks/plan_quality.py --skip-eval --only synthetic-5000 --dense --before 10 --cli
+    python benchmarks/plan_quality.py --learners 40 --modules 5000,20000 --dense --dense-sizes 3000,20000 \
+        --alternatives 40 --prev d802c06~1 --cli
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,8 +62,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import (learner_yaml, make_catalogue, make_dense_catalogue, make_learners,  # noqa: E402
-                                  write_knowledge_base)
+from benchmarks.plan_calendar import (CalendarProbe, alternatives_stats, compare_prev, explain_greedy,  # noqa: E402
+                                      pct, print_alternatives, print_calendars, print_greedy_fewer, print_prev,
+                                      run_cli, summary, time_cap)
+from benchmarks.plan_pairwise import BeforeAfter, print_before_after, run_before  # noqa: E402
+from benchmarks.synthetic import make_catalogue, make_dense_catalogue, make_learners  # noqa: E402
 from curriculum.knowledge.catalogue import Catalogue  # noqa: E402
 from curriculum.learners import parse_learner  # noqa: E402
 from curriculum.models import Job, LearnerProfile, LearningPath  # noqa: E402
@@ -77,7 +87,7 @@ class SetResult:
     feasible: dict[str, int] = field(default_factory=lambda: {"cpsat": 0, "greedy": 0})
     ratios: list[float] = field(default_factory=list)
     both_zero: int = 0
-    above_preferred: int = 0  # CP-SAT hours > greedy's with fewer modules outside the preferred modalities
+    above_preferred: int = 0  # CP-SAT hours > greedy's (both feasible) with a reason (plan_calendar.explain_greedy)
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     optimal: list[bool] = field(default_factory=list)
@@ -86,6 +96,11 @@ class SetResult:
     greedy_times: list[float] = field(default_factory=list)
     peak_mib: float = 0.0
     rows: list[str] = field(default_factory=list)
+    spec: dict = field(default_factory=dict)  # how --prev rebuilds the catalogue and mapper
+    calendar: list = field(default_factory=list)  # plan_calendar.CalendarRecord per learner
+    greedy_fewer: list = field(default_factory=list)  # (learner, job, CP-SAT h, greedy h, reason)
+    greedy_capped: int = 0
+    after: list[dict] = field(default_factory=list)  # plan_calendar.summary per learner
 
 
 def reached(path: LearningPath) -> dict[str, int]:
@@ -97,25 +112,32 @@ def reached(path: LearningPath) -> dict[str, int]:
     return levels
 
 
-def non_preferred(path: LearningPath, learner: LearnerProfile) -> int:
-    """Steps outside the learner's preferred modalities (CP-SAT minimises this before hours)."""
-    return sum(s.modality not in learner.preferred_modalities for s in path.steps)
-
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile ``q`` (0–100) of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
 def run_set(name: str, catalogue: Catalogue, mapper: SkillMapper, cases: list[tuple[LearnerProfile, Job]],
-            data_dir: str, per_learner: bool = False, mem_sample: int = 20, greedy: bool = True) -> SetResult:
+            data_dir: str, per_learner: bool = False, mem_sample: int = 20, greedy: bool = True,
+            greedy_cap: float = 60.0) -> SetResult:
     res = SetResult(name, len(catalogue.modules), greedy=greedy)
     for learner, _ in cases:  # warm the mapper's cache (embedding look-ups for free-text skills)
         map_profile(learner, mapper)
+    with CalendarProbe() as probe:
+        _plans(res, probe, catalogue, mapper, cases, data_dir, per_learner, greedy, greedy_cap)
+    tracemalloc.start()
+    for learner, job in cases[:mem_sample]:
+        plan_pathway(learner, job, catalogue, mapper, cache_dir=data_dir)
+    res.peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return res
+
+
+def _plans(res: SetResult, probe: CalendarProbe, catalogue: Catalogue, mapper: SkillMapper,
+           cases: list[tuple[LearnerProfile, Job]], data_dir: str, per_learner: bool, greedy: bool,
+           greedy_cap: float) -> None:
     plan_pathway(cases[0][0], cases[0][1], catalogue, mapper, cache_dir=data_dir)  # warm-up
     if greedy:
-        plan_greedy(cases[0][0], cases[0][1], catalogue, mapper, cache_dir=data_dir)
+        try:
+            with time_cap(greedy_cap):
+                plan_greedy(cases[0][0], cases[0][1], catalogue, mapper, cache_dir=data_dir)
+        except TimeoutError:
+            pass
     for learner, job in cases:
         t0, c0 = time.perf_counter(), time.process_time()
         opt = plan_pathway(learner, job, catalogue, mapper, cache_dir=data_dir)
@@ -123,6 +145,8 @@ def run_set(name: str, catalogue: Catalogue, mapper: SkillMapper, cases: list[tu
         res.cpu.append(time.process_time() - c0)
         res.optimal.append(opt.optimal)
         res.plans.append((tuple(sorted(s.module_id for s in opt.steps)), opt.feasible, opt.optimal))
+        res.calendar.append(probe.record(opt))  # untimed: the list scheduler on the same selections
+        res.after.append(summary(opt))
         if not greedy:
             res.learners += 1
             essentials = [r for r in job.required_skills if r.essential]
@@ -133,8 +157,19 @@ def run_set(name: str, catalogue: Catalogue, mapper: SkillMapper, cases: list[tu
             res.feasible["cpsat"] += opt.feasible
             continue
         t0 = time.perf_counter()
-        greedy_path = plan_greedy(learner, job, catalogue, mapper, cache_dir=data_dir)
+        try:
+            with time_cap(greedy_cap):
+                greedy_path = plan_greedy(learner, job, catalogue, mapper, cache_dir=data_dir)
+        except TimeoutError:
+            res.greedy_capped += 1
+            greedy_path = None
         res.greedy_times.append(time.perf_counter() - t0)
+        if greedy_path is None:  # left out of the quality figures (counted apart)
+            continue
+        why = None
+        if greedy_path.total_hours < opt.total_hours - 1e-9:
+            why = explain_greedy(learner, catalogue, opt, greedy_path)
+            res.greedy_fewer.append((learner.id, job.id, opt.total_hours, greedy_path.total_hours, why))
         res.learners += 1
         essentials = [r for r in job.required_skills if r.essential]
         res.essential_total += len(essentials)
@@ -146,9 +181,7 @@ def run_set(name: str, catalogue: Catalogue, mapper: SkillMapper, cases: list[tu
         if opt.feasible and greedy_path.feasible:
             if greedy_path.total_hours > 0:
                 res.ratios.append(opt.total_hours / greedy_path.total_hours)
-                if opt.total_hours > greedy_path.total_hours and \
-                        non_preferred(opt, learner) < non_preferred(greedy_path, learner):
-                    res.above_preferred += 1
+                res.above_preferred += bool(why) and not why.startswith("unexplained")
             else:
                 res.both_zero += 1
         if per_learner:
@@ -156,12 +189,6 @@ def run_set(name: str, catalogue: Catalogue, mapper: SkillMapper, cases: list[tu
             res.rows.append(f"| {learner.id} | {job.id} | {opt.feasible} | {len(opt.steps)} | {opt.total_hours:g} | "
                             f"{greedy_path.feasible} | {greedy_path.total_hours:g} | {cov}/{len(essentials)} | "
                             f"{len(path_violations(opt, catalogue, job, learner))} | {res.times[-1]:.3f} |")
-    tracemalloc.start()
-    for learner, job in cases[:mem_sample]:
-        plan_pathway(learner, job, catalogue, mapper, cache_dir=data_dir)
-    res.peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return res
 
 
 def eval_cases(catalogue: Catalogue, folder: Path) -> list[tuple[LearnerProfile, Job]]:
@@ -187,7 +214,7 @@ def print_tables(results: list[SetResult]) -> None:
     print("\n### Plan quality (CP-SAT vs greedy baseline)\n")
     print("| set | modules | learners | essential coverage CP-SAT / greedy | violations CP-SAT / greedy | "
           "feasible CP-SAT / greedy | both feasible (h>0) | mean hours CP-SAT/greedy | share CP-SAT ≤ greedy | "
-          "CP-SAT > greedy, explained by fewer non-preferred modules |")
+          "CP-SAT > greedy, with a reason (below) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         cov = {k: 100 * v / max(r.essential_total, 1) for k, v in r.essential_reached.items()}
@@ -198,7 +225,8 @@ def print_tables(results: list[SetResult]) -> None:
             print(f"| {r.name} | {r.modules:,} | {r.learners} | {cov['cpsat']:.1f}% / – | {r.violations['cpsat']} / – | "
                   f"{feas['cpsat']:.1f}% / – | – | – | – | – |")
             continue
-        print(f"| {r.name} | {r.modules:,} | {r.learners} | {cov['cpsat']:.1f}% / {cov['greedy']:.1f}% | "
+        capped = f" (+{r.greedy_capped}: greedy > cap)" if r.greedy_capped else ""
+        print(f"| {r.name} | {r.modules:,} | {r.learners}{capped} | {cov['cpsat']:.1f}% / {cov['greedy']:.1f}% | "
               f"{r.violations['cpsat']} / {r.violations['greedy']} | {feas['cpsat']:.1f}% / {feas['greedy']:.1f}% | "
               f"{len(r.ratios)} | {ratio} | {share} | "
               f"{r.above_preferred} of {sum(x > 1 + 1e-9 for x in r.ratios)} |")
@@ -215,123 +243,11 @@ def print_tables(results: list[SetResult]) -> None:
           "(wall-clock times grow with load; CPU time counts every CP-SAT thread)")
 
 
-def _plan_before(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, data_dir: str,
-                 conn) -> None:
-    """In a forked child: plan with the former pairwise model and send (wall, CPU, plan) back."""
-    from curriculum.planner import pathway
-    from curriculum.planner.pairwise import solve_selection_pairwise
-
-    pathway.solve_selection = solve_selection_pairwise
-    t0, c0 = time.perf_counter(), time.process_time()
-    path = plan_pathway(learner, job, catalogue, mapper, cache_dir=data_dir)
-    conn.send((time.perf_counter() - t0, time.process_time() - c0,
-               (tuple(sorted(s.module_id for s in path.steps)), path.feasible, path.optimal)))
-    conn.close()
-
-
-@dataclass
-class BeforeAfter:
-    name: str
-    modules: int
-    cap: float
-    before_wall: list[float] = field(default_factory=list)
-    before_cpu: list[float] = field(default_factory=list)
-    after_wall: list[float] = field(default_factory=list)
-    after_cpu: list[float] = field(default_factory=list)
-    over_cap: int = 0
-    before_not_optimal: int = 0
-    after_not_optimal: int = 0
-    both_optimal: int = 0
-    same_plan: int = 0
-
-
-def run_before(res: SetResult, catalogue: Catalogue, mapper: SkillMapper, cases: list[tuple[LearnerProfile, Job]],
-               data_dir: str, n: int, cap: float, load: list[float]) -> BeforeAfter:
-    """The first ``n`` learners of ``res`` planned again with the pairwise model (a forked child each,
-    killed after ``cap`` s); after-figures are ``res``'s for the same learners."""
-    ctx = multiprocessing.get_context("fork")
-    out = BeforeAfter(res.name, res.modules, cap)
-    for k, (learner, job) in enumerate(cases[:n]):
-        load.append(os.getloadavg()[0])
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_plan_before, args=(learner, job, catalogue, mapper, data_dir, child))
-        proc.start()
-        child.close()
-        got = parent.recv() if parent.poll(cap) else None
-        if got is None:
-            proc.kill()
-        proc.join()
-        after = res.plans[k]
-        out.after_wall.append(res.times[k])
-        out.after_cpu.append(res.cpu[k])
-        out.after_not_optimal += not after[2]
-        if got is None:
-            out.over_cap += 1
-            continue
-        wall, cpu, before = got
-        out.before_wall.append(wall)
-        out.before_cpu.append(cpu)
-        out.before_not_optimal += not before[2]
-        if before[2] and after[2]:
-            out.both_optimal += 1
-            out.same_plan += before == after
-    return out
-
-
-def print_before_after(rows: list[BeforeAfter], load: list[float]) -> None:
-    print("\n### Selection model: pairwise links (before) vs linear (after), same learners, plan_pathway in-process\n")
-    print("| set | modules | plans | before wall p50 / p95 / max (s) | before CPU p50 / p95 / max (s) | "
-          "before over the cap | before not proven optimal | after wall p50 / p95 / max (s) | "
-          "after CPU p50 / p95 / max (s) | after not proven optimal | same plan (both optimal) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        over = f"{r.over_cap} (> {r.cap:g} s)" if r.over_cap else "0"
-        before_wall = _ms(r.before_wall) if not r.over_cap else f"> {r.cap:g} s for {r.over_cap}; others {_ms(r.before_wall)}"
-        print(f"| {r.name} | {r.modules:,} | {len(r.after_wall)} | {before_wall} | {_ms(r.before_cpu)} | {over} | "
-              f"{r.before_not_optimal} | {_ms(r.after_wall)} | {_ms(r.after_cpu)} | {r.after_not_optimal} | "
-              f"{r.same_plan} of {r.both_optimal} |")
-    if load:
-        print(f"\nload average (1 min) during the before runs: {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} CPUs")
-
-
-def run_cli(seed: int, n: int, data_dir: str) -> None:
-    """Whole ``curriculum plan`` processes on a dense 3,000-module catalogue written as a knowledge-base
-    folder (``--kb``): wall and CPU time of each process (its children included)."""
-    folder = Path(tempfile.mkdtemp(prefix="curriculum-dense-kb-"))
-    cat = make_dense_catalogue(3000, seed, n_jobs=40)
-    t0 = time.perf_counter()
-    write_knowledge_base(cat, folder / "kb")
-    write_s = time.perf_counter() - t0
-    env = {**os.environ, "CURRICULUM_DATA_DIR": data_dir}
-    rows = []
-    for k, learner in enumerate(make_learners(n, cat, seed + 1)):
-        profile = folder / f"learner-{k}.yaml"
-        profile.write_text(learner_yaml(learner), encoding="utf-8")
-        before = os.times()
-        t0 = time.perf_counter()
-        done = subprocess.run(["curriculum", "plan", "--kb", str(folder / "kb"), "-l", str(profile), "-f", "json",
-                               "-o", str(folder / f"plan-{k}.json")], env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - t0
-        after = os.times()
-        cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-        plan = json.loads((folder / f"plan-{k}.json").read_text()) if done.returncode == 0 else {}
-        rows.append((learner.id, done.returncode, wall, cpu, plan.get("feasible"), plan.get("optimal"),
-                     (plan.get("provenance") or {}).get("plan_seconds"), len(plan.get("steps", []))))
-    print(f"\n### Whole process: `curriculum plan --kb` on a dense 3,000-module knowledge base (written in {write_s:.1f} s)\n")
-    print("| learner | exit | wall (s) | CPU (s) | feasible | optimal | plan_seconds | steps |")
-    print("|---|---:|---:|---:|---|---|---:|---:|")
-    for row in rows:
-        print("| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row) + " |")
-    walls = [r[2] for r in rows]
-    print(f"\nwall p50 / max: {pct(walls, 50):.2f} / {max(walls):.2f} s; load average at the end: "
-          f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, default=200, help="generated learners per set")
-    parser.add_argument("--modules", type=int, default=5000)
-    parser.add_argument("--skills", type=int, default=1000, help="skills of the generated catalogue")
+    parser.add_argument("--modules", default="5000", help="module counts of the sparse generated catalogues")
+    parser.add_argument("--skills", type=int, default=1000, help="skills of a generated catalogue (at least)")
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--skip-eval", action="store_true", help="skip the eval learners (no embedding model)")
     parser.add_argument("--only", choices=["eval", "shipped", "synthetic-5000", "dense"], action="append")
@@ -341,8 +257,14 @@ def main() -> None:
     parser.add_argument("--before", type=int, default=0, metavar="N",
                         help="also plan the first N learners of each set with the former pairwise model")
     parser.add_argument("--before-cap", type=float, default=60.0, help="seconds before a pairwise plan is stopped")
+    parser.add_argument("--greedy-cap", type=float, default=60.0, help="seconds before a greedy plan is stopped")
+    parser.add_argument("--alternatives", type=int, default=0, metavar="N",
+                        help="Workspace.alternatives(k=3) for the first N learners of eval, shipped and sparse sets")
+    parser.add_argument("--prev", metavar="COMMIT", help="also plan every learner with COMMIT's planner")
+    parser.add_argument("--prev-cap", type=float, default=120.0, help="seconds before a previous plan is stopped")
     parser.add_argument("--cli", action="store_true", help="time whole `curriculum plan` processes on a dense "
                         "3,000-module knowledge-base folder")
+    parser.add_argument("--cli-learners", type=int, default=10, help="learners of --cli (with --prev: in both trees)")
     parser.add_argument("--eval-dir", type=Path, default=ROOT / "tests" / "data" / "eval" / "learners")
     args = parser.parse_args()
     wanted = set(args.only or ["eval", "shipped", "synthetic-5000"]) | ({"dense"} if args.dense else set())
@@ -351,41 +273,55 @@ def main() -> None:
     results: list[SetResult] = []
     before: list[BeforeAfter] = []
     load: list[float] = []
+    alternatives: list[dict] = []
+    catalogues: dict[str, Catalogue] = {}
+    prev_sets: list[dict] = []
+    from curriculum.services import Workspace
+    from curriculum.settings import Settings
 
-    def add(res: SetResult, cat: Catalogue, mapper: SkillMapper, cases: list[tuple[LearnerProfile, Job]]) -> None:
+    settings = Settings.from_env(data_dir=Path(data_dir), kb_dir=ROOT / "knowledge_base", llm_model="")
+
+    def add(res: SetResult, cat: Catalogue, mapper: SkillMapper, cases: list[tuple[LearnerProfile, Job]],
+            spec: dict, ws: Workspace | None = None) -> None:
         results.append(res)
+        catalogues[res.name] = cat
+        prev_sets.append({"name": res.name, "spec": spec, "cases": cases, "after": res.after})
         if args.before:
             before.append(run_before(res, cat, mapper, cases, data_dir, args.before, args.before_cap, load))
+        if args.alternatives and ws is not None:
+            alternatives.append(alternatives_stats(res.name, ws, cases[:args.alternatives]))
+        print(f"({res.name}: done, load average {os.getloadavg()[0]:.1f})", flush=True)
 
     if wanted & {"eval", "shipped"}:
-        from curriculum.services import Workspace
-        from curriculum.settings import Settings
-
-        ws = Workspace.open(Settings.from_env(data_dir=Path(data_dir), kb_dir=ROOT / "knowledge_base", llm_model=""))
+        ws = Workspace.open(settings)
         if "eval" in wanted and args.eval_dir.is_dir():
             mapper = ws.mapper(use_embeddings=True)
             cases = eval_cases(ws.catalogue, args.eval_dir)
-            res = run_set("eval (8 learners)", ws.catalogue, mapper, cases, data_dir, per_learner=True)
+            res = run_set("eval (8 learners)", ws.catalogue, mapper, cases, data_dir, per_learner=True,
+                          greedy_cap=args.greedy_cap)
             print("### Eval learners (shipped knowledge base)\n")
             print("| learner | job | feasible | steps | hours | greedy feasible | greedy hours | essential covered | "
                   "violations | plan (s) |")
             print("|---|---|---|---:|---:|---|---:|---:|---:|---:|")
             print("\n".join(res.rows))
-            add(res, ws.catalogue, mapper, cases)
+            add(res, ws.catalogue, mapper, cases, {"kind": "kb", "embeddings": True}, ws)
         if "shipped" in wanted:
             learners = make_learners(args.learners, ws.catalogue, args.seed)
             mapper = ws.mapper(use_embeddings=False)
             cases = [(lr, ws.catalogue.jobs[lr.target_job]) for lr in learners]
-            add(run_set("shipped catalogue", ws.catalogue, mapper, cases, data_dir), ws.catalogue, mapper, cases)
-    if "synthetic-5000" in wanted:
+            add(run_set("shipped catalogue", ws.catalogue, mapper, cases, data_dir, greedy_cap=args.greedy_cap),
+                ws.catalogue, mapper, cases, {"kind": "kb", "embeddings": False}, ws)
+    for size in (int(x) for x in args.modules.split(",")) if "synthetic-5000" in wanted else ():
+        skills = max(args.skills, size // 5)
         t0 = time.perf_counter()
-        cat = make_catalogue(args.modules, args.skills, args.seed, n_jobs=40)
+        cat = make_catalogue(size, skills, args.seed, n_jobs=40)
         gen_s = time.perf_counter() - t0
         learners = make_learners(args.learners, cat, args.seed + 1)
         mapper, cases = SkillMapper(cat.taxonomy), [(lr, cat.jobs[lr.target_job]) for lr in learners]
-        add(run_set(f"synthetic {args.modules:,} modules / {args.skills:,} skills", cat, mapper, cases, data_dir),
-            cat, mapper, cases)
-        print(f"\n(generated the {args.modules:,}-module catalogue in {gen_s:.1f} s)")
+        add(run_set(f"sparse {size:,} modules / {skills:,} skills", cat, mapper, cases, data_dir,
+                    greedy_cap=args.greedy_cap), cat, mapper, cases,
+            {"kind": "synthetic", "modules": size, "skills": skills, "seed": args.seed}, Workspace(settings, cat))
+        print(f"(generated the {size:,}-module catalogue in {gen_s:.1f} s)")
     if "dense" in wanted:
         for size in (int(x) for x in args.dense_sizes.split(",")):
             t0 = time.perf_counter()
@@ -394,13 +330,22 @@ def main() -> None:
             learners = make_learners(args.dense_learners, cat, args.seed + 1)
             mapper, cases = SkillMapper(cat.taxonomy), [(lr, cat.jobs[lr.target_job]) for lr in learners]
             add(run_set(f"dense {size:,} modules / {len(cat.taxonomy):,} skills", cat, mapper, cases, data_dir,
-                        greedy=False), cat, mapper, cases)
+                        greedy=False), cat, mapper, cases, {"kind": "dense", "modules": size, "seed": args.seed})
             print(f"(generated the dense {size:,}-module catalogue in {gen_s:.1f} s)", flush=True)
     print_tables(results)
+    print_calendars([(r.name, r.calendar) for r in results])
+    print_greedy_fewer([(r.name, r.greedy_fewer) for r in results if r.greedy])
+    if alternatives:
+        print_alternatives(alternatives)
     if before:
         print_before_after(before, load)
+    if args.prev:
+        prev = compare_prev(prev_sets, args.prev, args.prev_cap, (args.seed, args.cli_learners) if args.cli else None)
+        print_prev(prev_sets, prev, catalogues)
     if args.cli:
-        run_cli(args.seed, 10, data_dir)
+        run_cli(args.seed, args.cli_learners, data_dir)
+    print(f"\nload average at the very end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
 
 if __name__ == "__main__":
     main()
