@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from curriculum.knowledge.catalogue import Catalogue
-from curriculum.models import LearnerProfile, LearningPath, Module
+from curriculum.models import HeldCertification, LearnerProfile, LearningPath, Module, Session
 from curriculum.models.paths import Step
 
 
@@ -105,22 +105,32 @@ def replan(plan: callable, previous: LearningPath, learner: LearnerProfile, cata
     data = learner.model_dump(mode="json", by_alias=True)
     held = [*data["skills"], *[{"uri": o.skill, "level": o.level} for s in kept_steps for o in _outcomes(s, catalogue)
                                if not o.skill.startswith(("cert:", "comp:"))], *p.skills]
-    certs = [*data["certifications"], *[{"code": c["code"], "obtained": str(c["obtained"])} for c in p.certifications],
-             *[{"code": code, "obtained": str(min(s.end, today))} for s in kept_steps for code in _awards(s, catalogue)]]
+    # certifications obtained by recorded events: their dates were checked when recorded (and may be "future"
+    # for the machine's clock in a simulation), so they are built as they are
+    certs = [HeldCertification.model_construct(code=c["code"], obtained=c["obtained"]) for c in p.certifications]
+    certs += [HeldCertification.model_construct(code=code, obtained=min(s.end, today))
+              for s in kept_steps for code in _awards(s, catalogue)]
     spent = sum(s.cost_eur for s in kept_steps)
     pins = sorted((set(booked) | set(p.failed) | set(p.missed)) - set(kept_ids) - p.dropped)
     data.update(start=str(resume), deadline=str(max(learner.deadline, resume + dt.timedelta(days=1))), skills=held,
-                certifications=certs, pinned_modules=[m for m in pins if m in catalogue.modules],
+                pinned_modules=[m for m in pins if m in catalogue.modules],
                 budget_eur=None if not learner.budget_eur else float(max(learner.budget_eur - spent, 1.0)),
                 excluded_modules=sorted((set(learner.excluded_modules) | p.dropped | set(kept_ids)) - set(pins)))
     profile = LearnerProfile.model_validate(data)
-    rest = plan(profile, _sessions_as_booked(catalogue, booked, p.cancelled))
-    lost = [s.module_id for s in rest.steps if s.module_id in booked and s.session is None]
+    profile = profile.model_copy(update={"certifications": [*profile.certifications, *certs]})
+    home = (previous.learner_location["lat"], previous.learner_location["lon"])
+    first_sessions = {mid: _next_session(catalogue.modules[mid], profile, home) for mid in p.failed
+                      if mid in catalogue.modules and mid not in kept_ids}
+    retake = {m: s for m, s in first_sessions.items() if s is not None}
     released: list[str] = []
-    if lost:  # a booked session can no longer be kept (its prerequisite failed or moved): book another one
-        released = sorted(booked)
-        booked = {}
-        rest = plan(profile, _sessions_as_booked(catalogue, booked, p.cancelled))
+    # the failed modules on their next session and the bookings kept; if a fixed module loses its session (a step
+    # before it moved), the bookings are released, then the next-session rule too
+    for fixed, free in (({**booked, **retake}, []), (retake, sorted(booked)), ({}, sorted(booked))):
+        rest = plan(profile, _sessions_as_booked(catalogue, fixed, p.cancelled))
+        released = free
+        if not [s.module_id for s in rest.steps if s.module_id in fixed and s.session is None]:
+            break
+    booked = {} if released else booked
     steps = kept_steps + list(rest.steps)
     path = rest.model_copy(update={
         "steps": steps, "total_hours": round(sum(s.hours for s in steps), 1),
@@ -138,14 +148,23 @@ def _awards(step: Step, catalogue: Catalogue) -> list[str]:
     return list(module.awards) if module else ([step.certification] if step.certification else [])
 
 
-def _sessions_as_booked(catalogue: Catalogue, booked: dict[str, Step], cancelled: dict[str, dt.date]) -> Catalogue:
+def _next_session(module: Module, learner: LearnerProfile, home: tuple[float, float]) -> Session | None:
+    """The first session of ``module`` the learner can take from their start (seats, place within the radius)."""
+    from curriculum.planner.eligibility import assess
+
+    sessions = assess(module, learner, home).sessions
+    return sessions[0] if sessions else None
+
+
+def _sessions_as_booked(catalogue: Catalogue, booked: dict[str, Step | Session],
+                        cancelled: dict[str, dt.date]) -> Catalogue:
     """The catalogue where a booked module keeps only its booked session and a cancelled session is gone
     (the same catalogue object when nothing changes, so the planner's caches are kept)."""
     if not booked and not cancelled:
         return catalogue
     modules: dict[str, Module] = dict(catalogue.modules)
     for mid, step in booked.items():
-        start = dt.date.fromisoformat(step.session["start"])
+        start = dt.date.fromisoformat(step.session["start"]) if isinstance(step, Step) else step.start
         modules[mid] = modules[mid].model_copy(update={"sessions": [s for s in modules[mid].sessions
                                                                     if s.start == start]})
     for mid, start in cancelled.items():
