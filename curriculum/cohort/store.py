@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, create_engine, func, select
+from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from curriculum.cohort.models import CohortMember, CohortProgramme, ProgrammeSettings
 from curriculum.errors import InputError
+from curriculum.storage import database_url, open_engine  # noqa: F401  database_url re-exported for older imports
 
 
 class _Base(DeclarativeBase):
@@ -53,24 +53,11 @@ class StoredProgramme:
     programme: CohortProgramme
 
 
-def database_url(data_dir: Path | str) -> str:
-    """``DATABASE_URL`` if set (e.g. ``postgresql+psycopg://…``), else ``sqlite:///<data_dir>/programmes.sqlite``."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(data_dir) / 'programmes.sqlite'}"
-
-
 class ProgrammeStore:
-    """Save / list / load programmes. ``url`` or ``engine`` override :func:`database_url`."""
+    """Save / list / load programmes. ``url`` or ``engine`` override :func:`curriculum.storage.database_url`."""
 
     def __init__(self, data_dir: Path | str | None = None, *, url: str | None = None, engine: Engine | None = None):
-        if engine is None:
-            if url is None and data_dir is None:
-                raise ValueError("give data_dir, url or engine")
-            engine = create_engine(url or database_url(data_dir))  # type: ignore[arg-type]
-        self.engine = engine
+        self.engine = engine = open_engine(data_dir, url=url, engine=engine)
         _Base.metadata.create_all(engine)
 
     def save(self, name: str, programme: CohortProgramme, settings: ProgrammeSettings,
