@@ -232,6 +232,11 @@ from curriculum.cli_cohort import cohort, programmes  # noqa: E402
 app.command()(cohort)
 app.command()(programmes)
 
+from curriculum.cli_progress import pathway_app, progress_app  # noqa: E402
+
+app.add_typer(pathway_app, name="pathway")
+app.add_typer(progress_app, name="progress")
+
 
 def main() -> None:
     """Console entry point."""
