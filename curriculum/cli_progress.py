@@ -156,7 +156,7 @@ def record(name: Annotated[str, typer.Argument(metavar="NAME", help="saved pathw
            skill: Annotated[Optional[str], typer.Option("--skill", metavar="URI_OR_LABEL", help="new skill (needs --level)")] = None,
            level: Annotated[Optional[int], typer.Option("--level", help="level 1-4 of --skill")] = None,
            certification: Annotated[Optional[str], typer.Option("--certification", metavar="CODE", help="certification obtained")] = None,
-           on: Annotated[Optional[str], typer.Option("--on", metavar="YYYY-MM-DD", help="date of the events (default today; required with --completed)")] = None,
+           on: Annotated[Optional[str], typer.Option("--on", metavar="YYYY-MM-DD", help="date of the events (default today; required with --completed; for --missed/--cancelled the session's start)")] = None,
            xapi: Annotated[Optional[Path], typer.Option("--xapi", metavar="STATEMENTS.json", help="import xAPI statements from an LMS/LRS")] = None,
            actor: Annotated[Optional[str], typer.Option("--actor", help="with --xapi: the learner's e-mail or account name")] = None,
            kb: KbOpt = None) -> None:

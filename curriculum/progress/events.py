@@ -4,9 +4,9 @@ Kinds (``kind``):
 
 - ``completed``: a module finished on ``on`` with ``result`` ``pass`` (default) or ``fail`` and an optional
   ``score`` (0–100). ``kind: failed`` is accepted and read as ``completed`` with ``result: fail``.
-- ``missed``: the learner missed the module's session on ``on`` (default today).
+- ``missed``: the learner missed the module's session of ``on`` (its start date; default today).
 - ``dropped``: the learner abandoned the module (``on`` default today).
-- ``cancelled``: the provider cancelled the module's session on ``on`` (default today).
+- ``cancelled``: the provider cancelled the module's session of ``on`` (its start date; default today).
 - ``new_skill``: a skill acquired outside the pathway: ``skill`` (ESCO URI or label), ``level`` 1–4, ``on``.
 - ``new_certification``: a certification obtained: ``code`` (``B1VL``, ``IRVE``…), ``on`` = date obtained.
 
@@ -62,7 +62,7 @@ class Completed(_Event):
 
 
 class Missed(_Event):
-    """The learner missed the module's session on ``on``."""
+    """The learner missed the module's session of ``on`` (the session's start date)."""
 
     kind: Literal["missed"] = "missed"
     module_id: str = Field(min_length=1)
@@ -78,7 +78,7 @@ class Dropped(_Event):
 
 
 class Cancelled(_Event):
-    """The provider cancelled the module's session (on ``on``)."""
+    """The provider cancelled the module's session of ``on`` (the session's start date)."""
 
     kind: Literal["cancelled"] = "cancelled"
     module_id: str = Field(min_length=1)
