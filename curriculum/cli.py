@@ -234,8 +234,11 @@ app.command()(programmes)
 
 from curriculum.cli_progress import pathway_app, progress_app  # noqa: E402
 
+from curriculum.cli_replan import replan  # noqa: E402  (also registers progress report)
+
 app.add_typer(pathway_app, name="pathway")
 app.add_typer(progress_app, name="progress")
+app.command()(replan)
 
 
 def main() -> None:

@@ -166,7 +166,9 @@ def record(name: Annotated[str, typer.Argument(metavar="NAME", help="saved pathw
 
     def go() -> None:
         when = _date(on, "--on")
-        today = dt.date.today()
+        from curriculum.progress.clock import today as _today
+
+        today = _today()
         specs: list[tuple[dict[str, Any], tuple[str, str]]] = []
         if completed:
             if when is None:

@@ -63,10 +63,10 @@ def read_events(events: Iterable[object]) -> Progress:
             p.cancelled[mid] = on
         elif kind == "dropped":
             p.dropped.add(mid)
-        elif kind == "skill":
+        elif kind in ("skill", "new_skill"):
             p.skills.append({"uri" if str(getattr(e, "skill", "")).startswith("http") else "label": getattr(e, "skill"),
                              "level": getattr(e, "level", 3)})
-        elif kind == "certification":
+        elif kind in ("certification", "new_certification"):
             p.certifications.append({"code": getattr(e, "code"), "obtained": on})
     return p
 
@@ -131,10 +131,16 @@ def replan(plan: callable, previous: LearningPath, learner: LearnerProfile, cata
         if not [s.module_id for s in rest.steps if s.module_id in fixed and s.session is None]:
             break
     booked = {} if released else booked
+    from curriculum.generation import narrative
+
     steps = kept_steps + list(rest.steps)
+    hours, cost = round(sum(s.hours for s in steps), 1), round(sum(s.cost_eur for s in steps), 2)
+    names = narrative.LIMIT_NAMES.get(learner.language, {})
+    why = ", ".join(names.get(k, k) for k in (rest.infeasibility or {}).get("limits_broken", [])) or None
     path = rest.model_copy(update={
-        "steps": steps, "total_hours": round(sum(s.hours for s in steps), 1),
-        "total_cost_eur": round(sum(s.cost_eur for s in steps), 2), "learner_id": learner.id})
+        "steps": steps, "total_hours": hours, "total_cost_eur": cost, "learner_id": learner.id,
+        "summary": narrative.path_summary(learner.language, rest.target_job.title, len(steps), hours, cost,
+                                          len(rest.skipped_skills), why)})
     return Replanned(path, kept_ids + sorted(booked), _changes(previous, path, p, today, released))
 
 
