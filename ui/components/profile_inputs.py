@@ -1,4 +1,5 @@
-"""The learner page's profile inputs: a YAML file or text, or a form (with skills proposed from a CV).
+"""The learner page's profile inputs: a YAML file or text, or a form (with skills proposed from a CV); the chat's
+profile (:mod:`ui.components.chat_intake`) is read here too, as YAML.
 
 Inputs and plumbing only: validation is :func:`curriculum.learners.parse_learner`; extraction is
 :func:`curriculum.generation.profile_extraction.extract_profile`. The form's skills proposal is kept in
@@ -19,6 +20,7 @@ from curriculum.errors import CurriculumError, InputError
 from curriculum.generation.profile_extraction import extract_profile, read_document
 from curriculum.learners import parse_learner
 from curriculum.models import LearnerProfile
+from ui.components.chat_intake import chat_profile, chat_yaml
 from ui.components.profile_extraction_view import (
     kept_rows,
     merge_certifications,
@@ -37,6 +39,9 @@ def profile_text() -> tuple[str, str] | None:
     """(YAML text, name used in error messages) of the chosen source, or None when nothing is given."""
     if st.session_state.get("profile_source", "yaml") == "form":
         return form_yaml(), t("form_name")
+    if st.session_state.get("profile_source") == "chat":
+        text = chat_yaml()
+        return (text, t("chat_name")) if text else None
     uploaded = st.session_state.get("learner_yaml_file")
     if uploaded is not None:
         try:
@@ -48,8 +53,10 @@ def profile_text() -> tuple[str, str] | None:
 
 
 def given_profile() -> LearnerProfile | None:
-    """The YAML source's profile when it parses (None otherwise, or in form mode): read before the page is
-    drawn, for its language, target job and choices."""
+    """The YAML source's profile when it parses, or the chat's once complete (None otherwise, or in form mode):
+    read before the page is drawn, for its language, target job and choices."""
+    if st.session_state.get("profile_source") == "chat":
+        return chat_profile()
     try:
         given = profile_text() if st.session_state.get("profile_source", "yaml") == "yaml" else None
         return parse_learner(given[0]) if given else None
@@ -58,9 +65,12 @@ def given_profile() -> LearnerProfile | None:
 
 
 def profile_language() -> str | None:
-    """The language of the profile being entered: the YAML profile's, or the form's language field."""
+    """The language of the profile being entered: the YAML profile's, or the form's language field (None for
+    the chat, which speaks the page's language)."""
     if st.session_state.get("profile_source", "yaml") == "form":
         return st.session_state.get("form_language")
+    if st.session_state.get("profile_source") == "chat":
+        return None
     profile = given_profile()
     return profile.language if profile else None
 

@@ -13,7 +13,9 @@ choices replaced by the "Modules and calendar" inputs (:mod:`ui.components.choic
 ``st.session_state["plan"]`` (alternatives in ``"plan_options"``) so reruns (downloads, widget changes, a
 language switch) never re-plan.
 
-In form mode, skills can be proposed from a CV or a description (:mod:`ui.components.profile_inputs`).
+In form mode, skills can be proposed from a CV or a description (:mod:`ui.components.profile_inputs`). In chat
+mode the profile is built by answering questions (:mod:`ui.components.chat_intake`), checked, then planned by
+the same :func:`plan_now`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import streamlit as st
 from curriculum import i18n
 from curriculum.errors import CurriculumError
 from ui.components.calendar_view import render_calendar, render_prior_learning
+from ui.components.chat_intake import chat_inputs
 from ui.components.choices_view import choice_inputs, render_step_choices, sync_from_profile
 from ui.components.path_view import render_details, render_header
 from ui.components.plan_actions import (
@@ -127,12 +130,14 @@ except CurriculumError as exc:
     st.stop()
 
 # format functions hold this run's words (AppTest calls them again between runs, outside the page's session)
-st.radio(t("profile"), ["yaml", "form"], format_func={"yaml": t("source_yaml"), "form": t("source_form")}.get,
-         key="profile_source", horizontal=True)
+st.radio(t("profile"), ["yaml", "form", "chat"], key="profile_source", horizontal=True,
+         format_func={"yaml": t("source_yaml"), "form": t("source_form"), "chat": t("source_chat")}.get)
 if st.session_state["profile_source"] == "yaml":
     yaml_inputs()
-else:
+elif st.session_state["profile_source"] == "form":
     form_inputs()
+else:
+    chat_inputs(on_plan=plan_now)
 
 preselect_job()
 jobs = sorted(catalogue.jobs.values(), key=lambda j: (j.rome_code or "~", j.title))
