@@ -6,7 +6,9 @@ Starts ``streamlit run ui/app.py --server.headless true --server.port PORT`` (un
    clicks the plan button, waits for the plan, and saves ``<learner>-<width>-top.png`` (the first 900 px:
    badge, metrics, downloads), ``<learner>-<width>-<section>.png`` (the viewport scrolled to the places map
    and to the steps table) and ``<learner>-<width>-full.png`` (the whole page in one tall image);
-2. the start page with ``chromium --headless --screenshot`` at each width (``start-<width>.png``), once the
+2. a French learner building the profile in the chat (:func:`chat_screens`: ``chat-<width>-mid.png``,
+   ``chat-<width>-top.png``, ``chat-<width>-check.png``), then planning it;
+3. the start page with ``chromium --headless --screenshot`` at each width (``start-<width>.png``), once the
    server has loaded the knowledge base (a cold first load outlasts chromium's time budget).
 
 Usage::
@@ -181,6 +183,59 @@ def plan_screens(page: Page, url: str, learner: Path, out: Path) -> list[Path]:
     return saved
 
 
+CHAT_FR = ("Je veux devenir technicien de maintenance de batteries de véhicules électriques",
+           "J'habite à Douai (59500)", "40 km", "8 h par semaine", "du 4 janvier 2027 au 30 septembre 2027", "aucune",
+           "plutôt en atelier, je n'ai pas d'ordinateur à la maison", "4 000 €",
+           "Mécanicien automobile depuis 12 ans : diagnostic, freinage, entretien des moteurs.")
+"""A French learner's answers in the chat (``FRENCH`` of tests/intake/test_dialogue.py)."""
+MESSAGES = "document.querySelectorAll('[data-testid=\"stChatMessage\"]').length"
+PICK = """(() => { const o = [...document.querySelectorAll('.st-key-profile_source label')]
+  .find(l => %s.includes(l.innerText.trim())); if (!o) return false; o.click(); return true; })()"""
+TYPE = "(() => { document.querySelector('[data-testid=\"stChatInputTextArea\"]').focus(); return true; })()"
+SEND = "(() => { document.querySelector('[data-testid=\"stChatInputSubmitButton\"]').click(); return true; })()"
+
+
+def chat_screens(page: Page, url: str, answers: tuple[str, ...] | list[str], out: Path, *,
+                 plan: bool = True) -> list[Path]:
+    """Build a profile in the chat like a user: pick "Discuter" / "Chat", type each answer and send it, then
+    screenshot at each width ``chat-<width>-mid.png`` (after four answers), ``chat-<width>-top.png`` (the
+    transcript once complete) and ``chat-<width>-check.png`` (the profile to confirm); with ``plan``, click
+    "Plan this" and wait for the plan."""
+    saved = []
+    page.size(WIDTHS[0], HEIGHT)
+    page.send("Page.navigate", url=url)
+    page.wait("!!document.querySelector('.st-key-profile_source')")
+    if not page.js(PICK % json.dumps(["Discuter", "Chat"])):
+        raise RuntimeError("no chat choice on the page")
+    page.wait("!!document.querySelector('[data-testid=\"stChatInputTextArea\"]')")
+    for k, answer in enumerate(answers):
+        before = int(page.js(MESSAGES) or 0)  # type: ignore[call-overload]
+        page.js(TYPE)
+        page.send("Input.insertText", text=answer)  # typed, as a user types
+        time.sleep(0.3)
+        page.js(SEND)
+        page.wait(f"{MESSAGES} >= {before + 2}")  # the answer and the next question (or the thanks)
+        if k == 3:
+            for width in WIDTHS:
+                page.size(width, HEIGHT)
+                saved.append(out / f"chat-{width}-mid.png")
+                page.shot(saved[-1])
+            page.size(WIDTHS[0], HEIGHT)
+    page.wait("!!document.querySelector('.st-key-chat_plan')")
+    for width in WIDTHS:
+        page.size(width, HEIGHT)
+        page.js(f"{MAIN}.scrollTo(0, 0) || true")
+        saved.append(out / f"chat-{width}-top.png")
+        page.shot(saved[-1])
+        if page.js(SCROLL_TO % json.dumps(["Vérifiez votre profil", "Check your profile"])):
+            saved.append(out / f"chat-{width}-check.png")
+            page.shot(saved[-1])
+    if plan:
+        page.js("document.querySelector('.st-key-chat_plan button').click()")
+        page.wait("!!document.querySelector('.st-key-download_json')")
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "learner-shots")
@@ -204,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             for lid in args.learners.split(","):
                 learner = next(EVAL.glob(f"{lid.strip()}-*.yaml"))
                 saved += plan_screens(page, url, learner, args.out)
+            saved += chat_screens(page, url, CHAT_FR, args.out)
         finally:
             page.close()
         # after a plan the server's knowledge base is loaded: the start page draws within the time budget
