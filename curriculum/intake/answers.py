@@ -20,7 +20,7 @@ _KM = re.compile(r"(\d{1,4})\s*(?:km|kilom)", re.I)
 _NUMBER = re.compile(r"^\s*(\d{1,4}(?:[.,]\d+)?)\s*$")
 _MONTHS = re.compile(r"(\d{1,2})\s*(?:mois|months?)\b", re.I)
 _WEEKS = re.compile(r"(\d{1,3})\s*(?:semaines?|weeks?)\b", re.I)
-_BUDGET = re.compile(r"(\d[\d\s\u202f\u00a0]{0,8})\s*(?:€|eur|euros?)", re.I)
+_BUDGET = re.compile(r"(?<![\d\s\u202f\u00a0])(\d[\d\s\u202f\u00a0]*)\s*(?:€|eur|euros?)", re.I)
 _FUNDED = re.compile(r"financ|cpf|pris en charge|funded|employer pays|employeur paie|opco|france travail", re.I)
 
 _MODALITY_CUES = [  # (pattern, modality, wanted)
@@ -70,10 +70,14 @@ def read_job(text: str, jobs: dict) -> str | None:
 def read_location(text: str) -> dict | None:
     """``{"city", "postcode"}`` of the learner's home."""
     found = find_location(text) or find_location("j'habite à " + text)
-    if found:
-        return dict(found.value)  # type: ignore[arg-type]
-    city = known_city(text.strip())
-    return {"city": city, "postcode": None} if city else None
+    place = dict(found.value) if found else None  # type: ignore[arg-type]
+    if place is None:
+        city = known_city(text.strip())
+        place = {"city": city, "postcode": None} if city else None
+    if place is not None and not place.get("postcode"):  # "Douai (59500)", "Douai, 59500"
+        code = re.search(r"\b(\d{5})\b", text)
+        place["postcode"] = code.group(1) if code else None
+    return place
 
 
 def read_km(text: str) -> float | None:
@@ -146,10 +150,11 @@ def read_budget(text: str) -> float | None:
     """Budget in EUR; 0 (funded, no cap) when the person says it is funded."""
     if _FUNDED.search(text) or is_none(text):
         return 0.0
-    m = _BUDGET.search(text) or _NUMBER.match(text)
+    m = _BUDGET.search(text) or re.match(r"^\s*(\d[\d\s\u202f\u00a0]*)\s*$", text)
     if not m:
         return None
-    return float(re.sub(r"[\s\u202f\u00a0]", "", m.group(1)).replace(",", "."))
+    value = float(re.sub(r"[\s\u202f\u00a0]", "", m.group(1)))
+    return value if value <= 10_000_000 else None  # the profile's ceiling: asked again rather than cut
 
 
 def _as_date(value: str) -> dt.date | None:
