@@ -240,6 +240,10 @@ app.add_typer(pathway_app, name="pathway")
 app.add_typer(progress_app, name="progress")
 app.command()(replan)
 
+from curriculum.cli_badge import badge_app  # noqa: E402
+
+app.add_typer(badge_app, name="badge")
+
 
 def main() -> None:
     """Console entry point."""

@@ -145,6 +145,19 @@ def _date(value: Optional[str], option: str) -> Optional[dt.date]:
         raise InputError(f"{value!r} is not a date YYYY-MM-DD", field=option) from None
 
 
+def _badges(ws: Any, stored: Any, recorded: list) -> dict[str, Any]:
+    """``{"badges": [...]}`` issued for the passes on certification modules (:mod:`curriculum.progress.badges`),
+    ``{}`` when none; an issuer key that cannot be read leaves the events recorded and says why."""
+    from curriculum.progress.badges import badges_for_events
+
+    try:
+        issued = badges_for_events(ws.settings.data_dir, stored, recorded, ws.catalogue.modules)
+    except InputError as exc:
+        typer.echo(f"warning: no badge issued: {exc}", err=True)
+        return {"badge_error": str(exc)}
+    return {"badges": issued} if issued else {}
+
+
 @progress_app.command("record")
 def record(name: Annotated[str, typer.Argument(metavar="NAME", help="saved pathway name")],
            completed: Annotated[Optional[str], typer.Option("--completed", metavar="MODULE_ID", help="module finished (needs --on)")] = None,
@@ -211,7 +224,8 @@ def record(name: Annotated[str, typer.Argument(metavar="NAME", help="saved pathw
             except InputError as exc:
                 exc.field = exc.field or "--xapi"
                 raise
-        modules = list(_workspace(kb).catalogue.modules)
+        ws = _workspace(kb)
+        modules = list(ws.catalogue.modules)
         out: dict[str, Any] = {"pathway": name}
         recorded = store.record(name, events, modules=modules, today=today,
                                 fields=[f for _, f in specs]) if events else []
@@ -220,7 +234,9 @@ def record(name: Annotated[str, typer.Argument(metavar="NAME", help="saved pathw
             recorded += imported.events
             out["statements"] = [r.as_dict() for r in imported.reports]
             out["statement_counts"] = imported.counts()
-        out["version"] = store.load(name).version
+        stored = store.load(name)
+        out["version"] = stored.version
         out["events"] = [event_json(e) for e in recorded]
+        out.update(_badges(ws, stored, recorded))
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     _run(go)
