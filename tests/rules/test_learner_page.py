@@ -25,8 +25,13 @@ def _plan_in_page(data: dict) -> AppTest:
     return at
 
 
-def _table(at: AppTest, column: str):
-    return next(df.value for df in at.dataframe if column in df.value.columns)
+def _table(at: AppTest, *columns: str):
+    """The first table with one of ``columns`` (the page speaks the profile's language: French or English)."""
+    return next(df.value for df in at.dataframe if set(columns) & set(df.value.columns))
+
+
+def _code(cell: str) -> str:
+    return str(cell).split(" — ")[0]  # "B2TL — label"
 
 
 @pytest.mark.parametrize("data, requirement, lapsed", [
@@ -36,12 +41,15 @@ def _table(at: AppTest, column: str):
 ])
 def test_learner_page_shows_rules_and_certifications_at_end(data: dict, requirement: str, lapsed: str | None) -> None:
     at = _plan_in_page(data)
-    steps = _table(at, "certification")
-    at_end = _table(at, "renew by")
-    rules = _table(at, "module added")
-    assert {c for c in steps["certification"] if c} <= set(at_end["certification"])  # obtained → held at the end
-    row = rules[rules["requirement"] == requirement].iloc[0]
-    ids = [s.module_id for s in at.session_state["plan"]["path"].steps]
-    assert ids.index(row["module added"]) < ids.index(row["for"])  # the rule's step comes first
+    steps = _table(at, "Modalité", "Modality")
+    at_end = _table(at, "À renouveler avant", "Renew by")
+    rules = _table(at, "Module ajouté", "Module added")
+    cert = next(c for c in steps.columns if c == "Certification")
+    assert {_code(c) for c in steps[cert] if c} <= {_code(c) for c in at_end[at_end.columns[0]]}  # obtained → held
+    need, added, for_ = (next(c for c in rules.columns if c in names) for names in
+                         (("Exigence", "Requirement"), ("Module ajouté", "Module added"), ("Pour", "For")))
+    row = rules[rules[need].str.startswith(requirement)].iloc[0]
+    titles = [s.title for s in at.session_state["plan"]["path"].steps]
+    assert titles.index(row[added]) < titles.index(row[for_])  # the rule's step comes first
     if lapsed:
         assert any(lapsed in w.value for w in at.warning)
