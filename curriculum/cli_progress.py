@@ -148,13 +148,12 @@ def _date(value: Optional[str], option: str) -> Optional[dt.date]:
 def _badges(ws: Any, stored: Any, recorded: list) -> dict[str, Any]:
     """``{"badges": [...]}`` issued for the passes on certification modules (:mod:`curriculum.progress.badges`),
     ``{}`` when none; an issuer key that cannot be read leaves the events recorded and says why."""
-    from curriculum.progress.badges import badges_for_events
+    from curriculum.progress.service import issue_badges
 
-    try:
-        issued = badges_for_events(ws.settings.data_dir, stored, recorded, ws.catalogue.modules)
-    except InputError as exc:
-        typer.echo(f"warning: no badge issued: {exc}", err=True)
-        return {"badge_error": str(exc)}
+    issued, error = issue_badges(ws.settings.data_dir, stored, recorded, ws.catalogue.modules)
+    if error is not None:
+        typer.echo(f"warning: no badge issued: {error}", err=True)
+        return {"badge_error": error}
     return {"badges": issued} if issued else {}
 
 

@@ -34,22 +34,14 @@ def replan(name: Annotated[str, typer.Argument(metavar="NAME", help="saved pathw
     from curriculum.cli import _run, _workspace
     from curriculum.cli_progress import _store
     from curriculum.exports.markdown import path_to_markdown
-    from curriculum.planner.pathway import plan_pathway, resolve_job
     from curriculum.progress.clock import today
-    from curriculum.progress.replan import replan as replan_path
+    from curriculum.progress.service import replan_pathway
 
     def go() -> None:
         store = _store()
-        stored = store.load(name)
-        events = store.events(name)
-        ws = _workspace(kb)
-        job = resolve_job(ws.catalogue, stored.target_job)
-
-        def plan(profile, catalogue):  # noqa: ANN001, ANN202
-            return plan_pathway(profile, job, catalogue, ws.mapper(True), cache_dir=str(ws.settings.data_dir))
-        done = replan_path(plan, stored.path, stored.learner, ws.catalogue, events, today())
-        why = f"replanned on {today()} after {len(events)} event(s)"
-        version = store.save(name, stored.learner, done.path, reason=why)
+        store.load(name)  # an unknown pathway is told before the knowledge base is opened
+        done = replan_pathway(_workspace(kb), store, name, today())
+        version, why = done.version, done.reason
         if fmt == ReplanFmt.json:
             data = json.loads(done.path.model_dump_json())
             data.update(pathway=name, version=version, kept=done.kept, changes=done.changes)

@@ -10,7 +10,11 @@ and the events recorded (as of ``today``):
 * ``hours_done`` (completed steps, pass) against ``hours_planned_by_now`` (steps planned to end by today) and
   ``hours_planned`` (all), in hours;
 * ``certifications_obtained`` (awarded by completed steps, with the date) and ``renewals`` (certifications held at
-  the end whose validity ends within :data:`RENEWAL_WINDOW_DAYS` days of the deadline, with that date).
+  the end whose validity ends within :data:`RENEWAL_WINDOW_DAYS` days of the deadline, with that date);
+* ``why`` in words (English) and ``reasons``, the same as data for other languages: ``{"code": "late_end",
+  "end", "deadline", "days"}``, ``{"code": "limits", "limits": [...]}``, ``{"code": "failed"|"missed"|"dropped"|
+  "cancelled", "module_id", "on"}`` (not re-planned yet), ``{"code": "overdue", "module_id"}``; ``[]`` when done
+  or on track.
 """
 
 from __future__ import annotations
@@ -53,9 +57,10 @@ def progress_report(store: PathwayStore, today: dt.date, cohort: str | None = No
         horizon = learner.deadline + dt.timedelta(days=RENEWAL_WINDOW_DAYS)
         renewals = [{"code": c.code, "valid_until": str(c.valid_until)} for c in path.certifications_at_end
                     if c.valid_until and c.valid_until <= horizon]
+        reasons = _reasons(status, path, learner, since, overdue, end)
         rows.append({"pathway": name, "version": stored.version, "learner_id": path.learner_id,
                      "target_job": stored.target_job, "status": status,
-                     "why": _why(status, path, learner, since, overdue, end),
+                     "why": _why(status, reasons), "reasons": reasons,
                      "planned_end": str(end) if end else None, "deadline": str(learner.deadline),
                      "hours_done": round(sum(s.hours for s in path.steps if s.module_id in done), 1),
                      "hours_planned_by_now": round(sum(s.hours for s in path.steps if s.end <= today), 1),
@@ -65,14 +70,32 @@ def progress_report(store: PathwayStore, today: dt.date, cohort: str | None = No
     return sorted(rows, key=lambda r: (order[r["status"]], r["pathway"]))
 
 
-def _why(status: str, path: Any, learner: Any, since: list, overdue: list[str], end: dt.date | None) -> str:
+def _reasons(status: str, path: Any, learner: Any, since: list, overdue: list[str],
+             end: dt.date | None) -> list[dict[str, Any]]:
     if status == "late":
         if end and end > learner.deadline:
-            return f"planned end {end} is {(end - learner.deadline).days} days after the deadline {learner.deadline}"
-        return "the plan breaks a limit: " + ", ".join((path.infeasibility or {}).get("limits_broken", []))
+            return [{"code": "late_end", "end": str(end), "deadline": str(learner.deadline),
+                     "days": (end - learner.deadline).days}]
+        return [{"code": "limits", "limits": list((path.infeasibility or {}).get("limits_broken", []))}]
     if status == "at_risk":
-        parts = [f"{e.kind} {e.module_id} on {e.on} (not re-planned yet)" for e in since]
-        parts += [f"{m} should be finished by now: no completion recorded" for m in overdue]
+        return ([{"code": "failed" if e.kind == "completed" else e.kind, "module_id": e.module_id,
+                  "on": str(e.on)} for e in since] + [{"code": "overdue", "module_id": m} for m in overdue])
+    return []
+
+
+def _why(status: str, reasons: list[dict[str, Any]]) -> str:
+    parts = []
+    for r in reasons:
+        if r["code"] == "late_end":
+            parts.append(f"planned end {r['end']} is {r['days']} days after the deadline {r['deadline']}")
+        elif r["code"] == "limits":
+            parts.append("the plan breaks a limit: " + ", ".join(r["limits"]))
+        elif r["code"] == "overdue":
+            parts.append(f"{r['module_id']} should be finished by now: no completion recorded")
+        else:
+            kind = "completed" if r["code"] == "failed" else r["code"]  # a failure is a completion with result fail
+            parts.append(f"{kind} {r['module_id']} on {r['on']} (not re-planned yet)")
+    if parts:
         return "; ".join(parts)
     return "every step completed" if status == "done" else "on schedule"
 
