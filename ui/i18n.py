@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from curriculum.i18n import lang_of
+from ui.i18n_progress import PROGRESS_TEXT
 
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}  # each in its own language: never translated
@@ -267,6 +268,12 @@ TEXT: dict[str, dict[str, str]] = {
         "map_online": "Online only: no place to show.",
     },
 }
+
+
+for _code, _words in PROGRESS_TEXT.items():  # saved pathways, progress and follow-up (ui/i18n_progress.py)
+    if set(_words) & set(TEXT[_code]):
+        raise KeyError(f"ui/i18n_progress.py redefines {sorted(set(_words) & set(TEXT[_code]))}")
+    TEXT[_code].update(_words)
 
 
 def lang() -> str:

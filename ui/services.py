@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from curriculum.cohort.store import ProgrammeStore
+from curriculum.progress.store import PathwayStore
 from curriculum.services import Workspace
 from curriculum.settings import Settings
 
@@ -48,3 +49,15 @@ def programme_store() -> ProgrammeStore:
     import os
 
     return _open_store(str(settings().data_dir), os.environ.get("DATABASE_URL"))
+
+
+@st.cache_resource(show_spinner=False)
+def _open_pathways(data_dir: str, database_url: str | None) -> PathwayStore:
+    return PathwayStore(data_dir)
+
+
+def pathway_store() -> PathwayStore:
+    """The saved-pathway store of the data folder (the programmes' database: SQLite there, or ``DATABASE_URL``)."""
+    import os
+
+    return _open_pathways(str(settings().data_dir), os.environ.get("DATABASE_URL"))

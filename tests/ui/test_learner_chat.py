@@ -104,7 +104,7 @@ def test_an_answer_that_cannot_be_read_shows_the_question_again_with_an_example(
     (r1, question), (r2, said), (r3, again) = bubbles(at)
     assert (r1, r2, r3) == ("assistant", "user", "assistant") and said == "euh, je ne sais pas trop"
     assert again.startswith("Je n'ai pas compris") and question in again and "par exemple" in again
-    assert at.caption[-1].value == TEXT["fr"]["chat_progress"].format(done=0, total=len(FIELDS))
+    assert TEXT["fr"]["chat_progress"].format(done=0, total=len(FIELDS)) in [c.value for c in at.caption]
     assert len(at.chat_input) == 1 and raw_shown(at, workspace.catalogue, "fr") == []
     say(at, FRENCH[0])
     assert bubbles(at)[-1] == ("assistant", "Où habitez-vous (ville ou code postal) ?")

@@ -3,7 +3,8 @@
 Thin page: reading is :func:`curriculum.cohort.io.read_cohort` / :func:`~curriculum.cohort.io.load_programme_settings`,
 planning is :func:`curriculum.cohort.planner.plan_cohort`, exports are :mod:`curriculum.cohort.export`,
 saving and reopening is :class:`curriculum.cohort.store.ProgrammeStore`. The shown programme is kept in
-``st.session_state["cohort"]`` (programme, settings, members) so reruns never re-plan. Every CSV/XLSX
+``st.session_state["cohort"]`` (programme, settings, members) so reruns never re-plan. At the end, the follow-up
+of the pathways saved per cohort (:mod:`ui.components.followup_view`, in the sidebar's language). Every CSV/XLSX
 download comes from those exports (text cells neutralised against formula injection); CSV is offered
 plain (``,``, UTF-8) and as "CSV (Excel FR)" (``;``, UTF-8 with BOM, decimal comma).
 """
@@ -24,6 +25,8 @@ from curriculum.cohort.planner import plan_cohort
 from curriculum.errors import CurriculumError, InputError
 from curriculum.settings import REPO_ROOT
 from ui.components.cohort_view import render_programme
+from ui.components.followup_view import render_followup
+from ui.i18n import language_switch
 from ui.services import programme_store, workspace
 
 SAMPLE_DIR = REPO_ROOT / "examples" / "cohort"
@@ -139,6 +142,7 @@ def save() -> None:
     st.session_state["save_message"] = f"Saved {name!r} version {version}."
 
 
+language_switch()  # the language of the pathway follow-up (the rest of the page is in English)
 st.title("Cohort programme")
 try:
     catalogue = workspace().catalogue
@@ -215,3 +219,6 @@ if kept is not None:
     if st.session_state.get("save_message"):
         st.success(st.session_state.pop("save_message"))
     render_programme(programme, catalogue)
+
+st.divider()
+render_followup(catalogue)

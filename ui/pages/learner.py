@@ -13,6 +13,10 @@ choices replaced by the "Modules and calendar" inputs (:mod:`ui.components.choic
 ``st.session_state["plan"]`` (alternatives in ``"plan_options"``) so reruns (downloads, widget changes, a
 language switch) never re-plan.
 
+A shown plan can be saved as a pathway (versions); the "Progress" section follows a saved pathway: events
+recorded per step, badges, re-plan with its changes (:mod:`ui.components.progress_view` over
+:mod:`curriculum.progress.service`).
+
 In form mode, skills can be proposed from a CV or a description (:mod:`ui.components.profile_inputs`). In chat
 mode the profile is built by answering questions (:mod:`ui.components.chat_intake`), checked, then planned by
 the same :func:`plan_now`.
@@ -42,6 +46,7 @@ from ui.components.plan_actions import (
     replan_with_choices,
 )
 from ui.components.profile_inputs import form_inputs, given_profile, profile_language, yaml_inputs
+from ui.components.progress_view import progress_section, save_inputs
 from ui.i18n import follow_profile, lang, language_switch, t
 from ui.services import workspace
 
@@ -170,6 +175,7 @@ if plan is not None:
     if path.relaxations:
         relaxations(plan)
     downloads(plan)
+    save_inputs(plan)
     render_details(path, catalogue)
     if path.steps:
         st.markdown(f"#### {t('h_choices')}")
@@ -179,3 +185,5 @@ if plan is not None:
         render_prior_learning(path)
     st.markdown(f"#### {t('h_calendar')}")
     render_calendar(path)
+
+progress_section(catalogue)
