@@ -93,8 +93,7 @@ def _why(status: str, reasons: list[dict[str, Any]]) -> str:
         elif r["code"] == "overdue":
             parts.append(f"{r['module_id']} should be finished by now: no completion recorded")
         else:
-            kind = "completed" if r["code"] == "failed" else r["code"]  # a failure is a completion with result fail
-            parts.append(f"{kind} {r['module_id']} on {r['on']} (not re-planned yet)")
+            parts.append(f"{r['code']} {r['module_id']} on {r['on']} (not re-planned yet)")
     if parts:
         return "; ".join(parts)
     return "every step completed" if status == "done" else "on schedule"

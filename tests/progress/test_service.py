@@ -45,7 +45,7 @@ def test_record_report_reasons_replan_versions(saved, workspace) -> None:
     row = progress_report(store, TODAY, "douai")[0]
     assert row["status"] == "at_risk"
     assert row["reasons"] == [{"code": "failed", "module_id": b1.module_id, "on": str(b1.end)}]
-    assert row["why"] == f"completed {b1.module_id} on {b1.end} (not re-planned yet)"  # the CLI's words, unchanged
+    assert row["why"] == f"failed {b1.module_id} on {b1.end} (not re-planned yet)"
 
     again = replan_pathway(workspace, store, name, TODAY)
     assert again.version == 2 and again.events == 2 and again.kept[0] == first.module_id
