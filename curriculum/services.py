@@ -40,6 +40,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 if TYPE_CHECKING:
+    from curriculum.generation.profile_extraction import ExtractedProfile
     from curriculum.intake import Intake
 
 MODEL_OPTIONS = 3
@@ -238,6 +239,16 @@ class Workspace:
             path = assembler.assemble(path, learner, job, self.catalogue, usable,  # type: ignore[attr-defined]
                                       options=options, nearest=nearest)
         return path
+
+    def extract_profile(self, text: str, language: str = "fr", names: tuple[str, ...] = ()) -> "ExtractedProfile":
+        """A profile proposal from a CV or free text, for the person to confirm: by the configured LLM (pseudonymised
+        text, claims grounded by the skill mapper and checked against the text), else by the rules (see
+        :func:`curriculum.generation.llm_profile.propose_profile`)."""
+        from curriculum.generation.llm_profile import profile_extractor, propose_profile
+
+        cat = self.catalogue
+        extractor = profile_extractor(self.settings, self.mapper(True), cat.taxonomy, cat.jobs)
+        return propose_profile(text, cat.taxonomy, language, jobs=cat.jobs, extractor=extractor, names=list(names))
 
     def intake(self, language: str = "fr", today: dt.date | None = None) -> "Intake":
         """A new conversational intake (:class:`~curriculum.intake.Intake`) over this catalogue's jobs; the skills of

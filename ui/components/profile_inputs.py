@@ -17,7 +17,7 @@ import yaml
 
 from curriculum import i18n
 from curriculum.errors import CurriculumError, InputError
-from curriculum.generation.profile_extraction import extract_profile, read_document
+from curriculum.generation.profile_extraction import read_document
 from curriculum.learners import parse_learner
 from curriculum.models import LearnerProfile
 from ui.components.chat_intake import chat_profile, chat_yaml
@@ -124,11 +124,11 @@ def extract_skills() -> None:
             parts.append(s["cv_text"])
         if not any(p.strip() for p in parts):
             raise InputError(t("nothing_to_read"))
-        profile = extract_profile("\n\n".join(parts), workspace().catalogue.taxonomy, s.get("form_language", "fr"))
+        profile = workspace().extract_profile("\n\n".join(parts), s.get("form_language", "fr"))  # the LLM if set
     except CurriculumError as exc:
         s["extract_error"] = str(exc)
         return
-    s["extracted"] = {"table": proposal_table(profile), "certifications": list(profile.certifications)}
+    s["extracted"] = {"table": proposal_table(profile), "certifications": profile.certification_entries()}
 
 
 def use_extracted() -> None:
