@@ -2,7 +2,7 @@
 profile (:mod:`ui.components.chat_intake`) is read here too, as YAML.
 
 Inputs and plumbing only: validation is :func:`curriculum.learners.parse_learner`; extraction is
-:func:`curriculum.generation.profile_extraction.extract_profile`. The form's skills proposal is kept in
+:meth:`curriculum.services.Workspace.extract_profile` (the configured LLM, else the rules). The form's skills proposal is kept in
 ``st.session_state["extracted"]`` and reaches the form only when the user clicks "Use these skills".
 Every word comes from :mod:`ui.i18n` (the page's language).
 """
