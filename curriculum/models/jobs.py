@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from curriculum.models.skills import Level, SkillId
@@ -23,6 +25,12 @@ class Job(BaseModel):
     ``mandatory_certifications`` holds certification codes (``B2TL``, ``IRVE``…) the job cannot be
     done without (from the ROME 4.0 "accès à l'emploi" text). ``sources`` cites the reference data
     and version the job was derived from (ESCO v1.1.1, ROME 4.0 v460).
+
+    ``fap_codes`` holds the job's FAP 2021 families (DARES "familles professionnelles", e.g. ``D1X33``
+    Soudeurs) at the level France Travail's BMO survey publishes (FAP 228: letter, digit, letter, two digits;
+    BMO also codes banking and insurance as ``QAX01``…): the recruitment projects of every listed family
+    count as the job's demand (:mod:`curriculum.territory`). A job's file states in ``sources`` how its
+    families were chosen.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -35,5 +43,7 @@ class Job(BaseModel):
     description: str = ""
     required_skills: list[RequiredSkill] = Field(min_length=1)
     mandatory_certifications: list[str] = Field(default_factory=list)
+    fap_codes: list[Annotated[str, Field(pattern=r"^[A-Z][0-9A-Z][A-Z][0-9]{2}$")]] = Field(
+        default_factory=list, description="FAP 2021 families at the BMO level (FAP 228), e.g. D1X33")
     sources: list[str] = Field(default_factory=list)
     level_rule: str | None = None
