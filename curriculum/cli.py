@@ -244,6 +244,10 @@ from curriculum.cli_badge import badge_app  # noqa: E402
 
 app.add_typer(badge_app, name="badge")
 
+from curriculum.cli_territory import territory_app  # noqa: E402
+
+app.add_typer(territory_app, name="territory")
+
 
 def main() -> None:
     """Console entry point."""
