@@ -14,7 +14,8 @@ Each basin is placed at the mean of its communes' centroids: by default those of
 distribute them. One correction: those tables give the Îles du Nord's communes (Saint-Barthélemy 97701,
 Saint-Martin 97801; 97123 and 97127 before 2007) the code 102 of Grande-Terre although they name them "BASSIN
 ILES DU NORD", the workbook's basin 104: they are placed in 104 (outside the area the planner covers, so 104 gets
-no supply), and Grande-Terre's centroid stays in Guadeloupe. Reading the 53,443 rows of 2024 takes about 5 s (openpyxl, read-only).
+no supply), and Grande-Terre's centroid stays in Guadeloupe. Reading the 53,443 rows of 2024 takes about 5 s
+(openpyxl, read-only).
 """
 
 from __future__ import annotations
