@@ -14,6 +14,7 @@ import streamlit as st
 
 from curriculum.i18n import lang_of
 from ui.i18n_progress import PROGRESS_TEXT
+from ui.i18n_territory import TERRITORY_TEXT
 
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}  # each in its own language: never translated
@@ -273,6 +274,10 @@ TEXT: dict[str, dict[str, str]] = {
 for _code, _words in PROGRESS_TEXT.items():  # saved pathways, progress and follow-up (ui/i18n_progress.py)
     if set(_words) & set(TEXT[_code]):
         raise KeyError(f"ui/i18n_progress.py redefines {sorted(set(_words) & set(TEXT[_code]))}")
+    TEXT[_code].update(_words)
+for _code, _words in TERRITORY_TEXT.items():  # the territory page (ui/i18n_territory.py)
+    if set(_words) & set(TEXT[_code]):
+        raise KeyError(f"ui/i18n_territory.py redefines {sorted(set(_words) & set(TEXT[_code]))}")
     TEXT[_code].update(_words)
 
 

@@ -160,7 +160,7 @@ class Territory:
         ``{"region": {"code", "name"}, "radius_km", "as_of", "basins": [{"code", "name", "lat", "lon",
         "recruitment_projects", "difficult_projects", "withheld", "projects_withheld", "difficult_withheld",
         "seats_reachable", "unmet_difficult", "jobs":
-        [{"job_id", "recruitment_projects", "difficult_projects", "withheld", "seats_reachable",
+        [{"job_id", "title", "recruitment_projects", "difficult_projects", "withheld", "seats_reachable",
         "unmet_difficult"}], "warnings"}], "source"}``.
 
         Raises
@@ -176,7 +176,7 @@ class Territory:
                         **{k: report[k] for k in ("recruitment_projects", "difficult_projects", "withheld",
                                                   "projects_withheld", "difficult_withheld", "seats_reachable",
                                                   "unmet_difficult", "warnings")},
-                        "jobs": [{k: j[k] for k in ("job_id", "recruitment_projects", "difficult_projects",
+                        "jobs": [{k: j[k] for k in ("job_id", "title", "recruitment_projects", "difficult_projects",
                                                     "withheld", "seats_reachable", "unmet_difficult")}
                                  for j in report["jobs"]]})
         out.sort(key=lambda b: (-b["unmet_difficult"], -(b["difficult_projects"] or 0), b["name"]))
