@@ -100,7 +100,8 @@ def read_hours(text: str) -> float | None:
 def read_dates(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """(start, deadline): two dates, or a start and a duration ("dans 2 semaines, pendant 9 mois"); a start alone
     gets a deadline a year later. A date written as a month starts on its 1st."""
-    found = sorted(dates_in(text))
+    # "jusqu'à juin 2028" / "until June 2028" state the end: not an expiry to skip
+    found = sorted(dates_in(re.sub(r"jusqu['’]?\s*(?:à|a|au|en)\b|\buntil\b|\btill\b", " puis ", text, flags=re.I)))
     days = [_as_date(d) for _, d in found]
     days = [d for d in days if d is not None]
     start = days[0] if days else None
@@ -128,7 +129,9 @@ def read_certifications(text: str) -> list[str] | None:
     found = find_certifications(text) or find_certifications("Habilitation " + text)
     if not found:
         return None
-    return [f"{code} {obtained}" if obtained else code for code, obtained in (f.value for f in found)]  # type: ignore[misc]
+    def day(obtained: str) -> str:  # "2021-03" → "2021-03-01": the earliest day it can be, never overstating validity
+        return obtained + "-01" * (2 - obtained.count("-"))
+    return [f"{code} {day(obtained)}" if obtained else code for code, obtained in (f.value for f in found)]  # type: ignore[misc]
 
 
 def read_preferences(text: str) -> list[Modality] | None:

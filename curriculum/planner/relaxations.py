@@ -172,7 +172,7 @@ def shown_as_infeasible(path: LearningPath, relaxed: LearningPath, learner: Lear
     The limits it breaks are measured on it: ``hours_needed`` / ``hours_missing`` / ``weeks_missing`` (hours
     against ``learner.hours_available``), ``budget_missing_eur``, ``days_late`` / ``planned_end`` (its last
     step against the deadline); ``path``'s uncovered skills (coverage) are kept. Everything about the learner
-    (mapping, held skills, hours available, warnings, relaxations) is ``path``'s."""
+    (mapping, held skills, hours available, relaxations) is ``path``'s; the warnings are those of the plan shown."""
     from curriculum.generation import narrative
 
     info: dict = {"limits_broken": []}
@@ -201,7 +201,7 @@ def shown_as_infeasible(path: LearningPath, relaxed: LearningPath, learner: Lear
     why = ", ".join(names.get(k, k) for k in info["limits_broken"])
     summary = narrative.path_summary(path.language, path.target_job.title, len(relaxed.steps), hours, cost,
                                      len(path.skipped_skills), why)
-    keep = ("warnings", "relaxations", "prior_learning", "hours_available", "skill_mapping", "start_skills",
+    keep = ("relaxations", "prior_learning", "hours_available", "skill_mapping", "start_skills",
             "certifications_held", "certifications_lapsed", "uncovered_skills", "label", "trade_off")
     return relaxed.model_copy(update={**{k: getattr(path, k) for k in keep}, "feasible": False,
                                       "infeasibility": info, "summary": summary})

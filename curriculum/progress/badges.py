@@ -233,9 +233,13 @@ def verify_badge(data: str | bytes, *, trusted: Iterable[str] | None = None, dat
     out = Verification(valid=False)
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        parts = text.strip().split(".")
+        if text != text.rstrip("\r\n") + ("\n" if text.endswith("\n") else ""):
+            raise ValueError("not a VC-JWT: text after the credential")
+        parts = text.rstrip("\n").split(".")
         if len(parts) != 3:
             raise ValueError("not a VC-JWT (a compact JWS header.payload.signature)")
+        if any(b64(unb64(p)) != p for p in parts):  # one encoding per value: a changed padding bit is a change
+            raise ValueError("not a canonical base64url encoding (the credential was altered)")
         header, vc = _json_part(parts[0], "JOSE header"), _json_part(parts[1], "payload")
         signature = unb64(parts[2])
         issuer = vc.get("issuer")

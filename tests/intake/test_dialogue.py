@@ -87,7 +87,7 @@ def test_certifications_with_dates_and_relative_dates(workspace):
     start, deadline = chat.values["dates"]
     assert start == TODAY + dt.timedelta(days=7) and deadline == dt.date(2027, 9, 10)
     chat.answer("habilitation BR obtenue en mars 2024")
-    assert chat.values["certifications"] == ["BR 2024-03"]
+    assert chat.values["certifications"] == ["BR 2024-03-01"]  # the earliest day: validity never overstated
 
 
 def test_a_profile_cannot_be_made_before_every_field_is_asked(workspace):

@@ -167,7 +167,7 @@ def test_a_value_the_profile_refuses_is_asked_again_and_a_dated_certification_is
     say(at, "financé par mon CPF")
     say(at, answers[8])
     profile = at.session_state["chat_profile"]
-    assert profile.budget_eur == 0 and profile.certifications == ["BR 2024-03"]
+    assert profile.budget_eur == 0 and profile.certifications == ["BR 2024-03-01"]
     shown = confirmation(at)
-    assert f"{fr['chat_budget']}** : {fr['chat_funded']}" in shown and "BR (mars 2024)" in shown
+    assert f"{fr['chat_budget']}** : {fr['chat_funded']}" in shown and "BR (1 mars 2024)" in shown
     assert raw_shown(at, workspace.catalogue, "fr") == []
