@@ -115,3 +115,42 @@ def import_bmo(file: Annotated[Path, typer.Argument(help="BMO open-data workbook
         if missing:
             typer.echo(f"warning: no row for {', '.join(missing)} in {file}: those jobs show no demand", err=True)
     _run(go)
+
+
+@territory_app.command("open-sessions")
+def open_sessions(region: Annotated[str, typer.Option("--region", help="region name or INSEE code")],
+                  sessions: Annotated[int, typer.Option("--sessions", "-n", min=1, max=50,
+                                                        help="how many sessions may be opened")],
+                  radius_km: Annotated[float, typer.Option("--radius-km", min=0, max=2000,
+                                                           help="km a session reaches around its basin")] = 50.0,
+                  seats: Annotated[int, typer.Option("--seats", min=1, help="seats per session")] = 12,
+                  session_cost_eur: Annotated[Optional[float], typer.Option(
+                      "--session-cost-eur", min=0, help="cost of a session, EUR (default: the module's price per "
+                      "learner × seats)")] = None,
+                  budget_eur: Annotated[Optional[float], typer.Option("--budget-eur", min=0,
+                                                                      help="most the sessions may cost, EUR")] = None,
+                  quarters: Annotated[int, typer.Option("--quarters", min=1, max=8,
+                                                        help="quarters ahead: sessions of a module per basin")] = 4,
+                  time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="seconds per solve")] = 120.0,
+                  fmt: Annotated[TerritoryFmt, typer.Option("--format", "-f", help="text|json")] = TerritoryFmt.text,
+                  as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE",
+                                                               help="count sessions from this day")] = None,
+                  kb: KbOpt = None) -> None:
+    """What-if: the N sessions (module, basin, quarter) covering the most difficult recruitment projects (CP-SAT)."""
+    from curriculum.cli import _run, _workspace
+
+    def go() -> None:
+        from curriculum.territory.demand import load_demand
+        from curriculum.territory.open_sessions import build_problem, prune, result, solve
+        from curriculum.territory.report import Territory
+        from curriculum.territory.text import open_sessions_text
+
+        ws = _workspace(kb)
+        view = Territory(ws.catalogue, ws.mapper(False), load_demand(ws.settings.data_dir))
+        problem = build_problem(view, region, radius_km, _date(as_of), seats=seats, session_cost_eur=session_cost_eur,
+                                quarters=quarters)
+        problem = prune(problem, sessions)
+        answer = result(problem, solve(problem, sessions, budget_eur=budget_eur, time_limit=time_limit), sessions)
+        typer.echo(open_sessions_text(answer) if fmt == TerritoryFmt.text
+                   else json.dumps(answer, ensure_ascii=False, indent=2))
+    _run(go)

@@ -146,7 +146,7 @@ class SupplyIndex:
         ok = elig.is_ok
         chosen = [mid for mid, _, _ in programme.steps]
         members = dict.fromkeys(chosen)
-        about = self._about(job)
+        about = self.about(job)
         for mid, covers, cert in programme.steps:
             needs = [(s, levels.get(s, 1)) for s in covers] + ([(cert_skill(cert), 1)] if cert else [])
             if not needs:
@@ -162,7 +162,7 @@ class SupplyIndex:
         return JobSupply(job.id, programme.hours if programme.complete else None, programme.complete,
                          programme.hours, programme.end, chosen, modules, untaught, certs)
 
-    def _about(self, job: Job):
+    def about(self, job: Job):
         """module id → True when the module is about ``job`` (:data:`RELEVANCE`)."""
         required = {r.skill for r in job.required_skills}
         certs = self._certs[job.id]

@@ -77,3 +77,29 @@ def region_text(report: dict) -> str:
     lines += ["", *(f"warning: {n}" for n in notes)] if notes else []
     lines += ["", report["source"]]
     return "\n".join(lines)
+
+
+def open_sessions_text(answer: dict) -> str:
+    """The what-if's answer as text: the sessions chosen with what each covers and completes, what stays uncovered."""
+    proof = "proved optimal" if answer["status"] == "OPTIMAL" else \
+        f"best found, not proved optimal (bound {answer['bound']})"
+    lines = [f"{answer['region']['name']}: {len(answer['sessions'])} of {answer['sessions_allowed']} sessions opened "
+             f"within {answer['radius_km']:g} km ({proof}, CP-SAT, {answer['seconds']:g} s, "
+             f"{answer['candidates']} candidates): {answer['covered_difficult']} of {answer['unmet_difficult_before']} "
+             f"unmet difficult projects covered, {answer['cost_eur']:,} EUR", ""]
+    for k, s in enumerate(answer["sessions"], start=1):
+        covers = ", ".join(f"{c['basin']} {'+'.join(c['fap_codes'])} {c['difficult_projects']}" for c in s["covers"])
+        completes = ", ".join(f"{c['job_id']} in {c['basin']}" for c in s["completes"])
+        lines.append(f"{k}. {s['module_id']} at {s['basin']['name']} ({s['basin']['code']}), {s['quarter']}, "
+                     f"{s['seats']} seats, {s['cost_eur']:,} EUR")
+        lines += [f"   seats for: {covers}"] if covers else []
+        lines += [f"   completes: {completes}"] if completes else []
+    if answer["brought_by_completion"]:
+        lines.append(f"Programmes completed bring {answer['brought_by_completion']} existing seats into use.")
+    left = answer["uncovered"][:10]
+    if left:
+        lines += ["", "Still uncovered (most first): " + "; ".join(
+            f"{u['basin']} {'+'.join(u['fap_codes'])} {u['unmet_difficult']}" for u in left)
+            + (f"; … {len(answer['uncovered']) - 10} more" if len(answer["uncovered"]) > 10 else "")]
+    lines += ["", answer["model"], answer["source"]]
+    return "\n".join(lines)
