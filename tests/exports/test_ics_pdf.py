@@ -61,10 +61,18 @@ def _pdf_text(pdf: bytes) -> str:
     """Text shown with the core font (literal strings in Flate-compressed content streams)."""
     out = []
     for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            content = zlib.decompress(m.group(1))
-        except zlib.error:
-            continue
+        content = None
+        for data in (m.group(1), m.group(1) + b"\r"):  # a stream may end with a CR the pattern took as EOL
+            try:
+                content = zlib.decompress(data)
+                break
+            except zlib.error:
+                continue
+        if content is None:
+            try:
+                content = zlib.decompressobj().decompress(m.group(1))  # what can be read of it
+            except zlib.error:
+                continue
         for s in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
             out.append(re.sub(rb"\\(.)", rb"\1", s).decode("cp1252"))
     return "\n".join(out)
