@@ -34,6 +34,7 @@ def test_every_eval_learner_through_the_local_model(server_url, workspace):
                                  prompt_token_budget=1500)
     assembler = LLMAssembler.from_settings(settings)
     used_llm = 0
+    errors = []
     for file in eval_cases():
         profile = load_learner(file)
         if not profile.skills and (profile.expect or {}).get("learner_has_all_required"):
@@ -42,6 +43,7 @@ def test_every_eval_learner_through_the_local_model(server_url, workspace):
         job = resolve_job(workspace.catalogue, profile.target_job)
         assert path_violations(path, workspace.catalogue, job, profile) == [], file.name
         prov = path.provenance
+        errors.append(f"{file.name}: {prov.get('llm_error')}")
         assert prov["model"] == "gemma-3-270m"
         if path.steps:
             assert prov["prompt_tokens"] <= 1500
@@ -50,4 +52,5 @@ def test_every_eval_learner_through_the_local_model(server_url, workspace):
                 used_llm += 1
                 assert prov["tokens_in"] > 0 and prov["latency_s"] > 0
                 assert isinstance(path.repairs, list)
-    assert used_llm >= 1, "the local model never produced a usable structured answer"
+    # "model unreachable" for every learner: the server died (a llama.cpp build for another CPU: see .ci/run)
+    assert used_llm >= 1, "the local model never produced a usable structured answer: " + "; ".join(errors)
