@@ -64,6 +64,7 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
             late[m] = rounds * (1 - x[m])
 
     available: dict[int, cp_model.LinearExprT] = {}
+    mins: list[tuple[cp_model.IntVar, list, bool]] = []  # (var, terms, is a sum): var = min or sum of terms
     first: dict[int, cp_model.LinearExprT] = {}  # how many selected teachers of a key do not need it
     wanted = set(needed)
     for keys in g.skill_keys.values():
@@ -82,6 +83,7 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
             else:
                 above = model.new_int_var(0, 2 * rounds, f"a_{key}")
                 model.add_min_equality(above, terms)
+                mins.append((above, terms, False))
             available[key] = above
     for key in needed:
         if g.keys[key][0] == "module":
@@ -91,6 +93,7 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
             count = model.new_int_var(0, len(firsts), f"n_{key}")
             model.add(count == sum(firsts))
             first[key] = count
+            mins.append((count, firsts, True))
         else:
             first[key] = firsts[0] if firsts else 0
 
@@ -123,7 +126,58 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
     if c.hint:  # a valid plan: the solver's first solution. Not also "objective ≤ its value": with
         # that constraint OR-Tools 9.15 (symmetry_level 0 or cp_model_probing_level 0) returned a worse
         # plan as optimal on small problems (tests/planner/test_formulations.py found two)
-        chosen = set(c.hint)
-        for m in ids:
-            model.add_hint(x[m], m in chosen)
+        _complete_hint(model, g, ids, x, r, late, mins, set(c.hint), rounds)
     return model, x
+
+
+def _complete_hint(model: cp_model.CpModel, g, ids: list[int], x: dict, r: dict, late: dict, mins: list,
+                   chosen: set[int], rounds: int) -> None:
+    """Hint every variable, not only ``x``: the plan's modules at their fixpoint rounds within the plan, the
+    others at round 1, and each "available from" and count at the value its definition gives. With ``x``
+    alone CP-SAT spent most of a dense solve completing the hint (11 of 16 s on a 20,000-module
+    catalogue); a complete, feasible hint is its first solution at once."""
+    level: dict[int, int] = {}  # module → its round in the plan
+    brought: dict[int, int] = {}  # key → the earliest round after which the plan brings it
+    missing = {m: len(g.needs[m]) for m in chosen}
+    ready = sorted(m for m, k in missing.items() if k == 0)
+    waiting: dict[int, int] = {m: 0 for m in chosen}  # the latest round a need of m was met
+    while ready:
+        nxt: list[int] = []
+        for m in ready:
+            level[m] = waiting[m] + 1 if g.needs[m] else 0
+        for m in ready:
+            for key in g.brings[m]:
+                if key in brought:
+                    continue
+                brought[key] = level[m]
+                for d in g.dependants[key]:
+                    if d in missing:
+                        missing[d] -= 1
+                        waiting[d] = max(waiting[d], level[m])
+                        if missing[d] == 0:
+                            nxt.append(d)
+        ready = sorted(nxt)
+    if len(level) != len(chosen) or max(level.values(), default=0) >= rounds:
+        for m in ids:  # not a plan this model can hold as it is: hint the selection only
+            model.add_hint(x[m], m in chosen)
+        return
+    value: dict[int, int] = {}  # variable index → hinted value
+    for m in ids:
+        value[x[m].index] = int(m in chosen)
+        if not isinstance(r[m], int):
+            value[r[m].index] = level.get(m, 1)
+
+    late_of = {id(expr): m for m, expr in late.items()}
+
+    def evaluate(expr) -> int:
+        if isinstance(expr, int):
+            return expr
+        m = late_of.get(id(expr))
+        if m is not None:  # a module's round if selected, ``rounds`` more if not
+            return (level.get(m, 1) if g.needs[m] else 0) + rounds * (m not in chosen)
+        return value[expr.index]
+    for var, terms, is_sum in mins:
+        values = [evaluate(t) for t in terms]
+        value[var.index] = sum(values) if is_sum else min(values)
+    for index, v in value.items():
+        model.add_hint(model.get_int_var_from_proto_index(index), v)

@@ -54,6 +54,7 @@ W_HOUR_TENTH = 10**6
 W_EUR = 10
 OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT = "optimal", "feasible", "infeasible", "timeout"
 RANDOM_SEED = 2027
+PROBING_LEVEL = 0  # CP-SAT presolve probing: off (see _solver)
 WALL_CLOCK_FACTOR = 3.0  # the wall-clock safety net: time_limit × this + 1 s
 
 
@@ -212,6 +213,7 @@ def _solver(deterministic_s: float, wall_s: float) -> cp_model.CpSolver:
     # problem (tests/planner/test_formulations.py found it)
     solver.parameters.linearization_level = 2
     solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = PROBING_LEVEL
     return solver
 
 
@@ -269,10 +271,10 @@ def solve_lexicographic(model: cp_model.CpModel, terms: list[tuple[cp_model.IntV
         return solver, status
     first_optimal = status == cp_model.OPTIMAL
     model.add(sum(p * v for v, p in penalty) <= int(round(solver.objective_value)))
-    values = [(v, bool(solver.value(v))) for v, _ in terms]
-    model.clear_hints()
-    for v, value in values:
-        model.add_hint(v, value)
+    values = list(solver.response_proto.solution)  # every variable: the second solve starts from a complete,
+    model.clear_hints()  # feasible solution (with the selection alone, completing it cost seconds on dense catalogues)
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
     model.minimize(sum(w * v for v, w in base))
     spent = solver.response_proto.deterministic_time
     second = _solver(max(time_limit - spent, 0.0), time_limit * WALL_CLOCK_FACTOR + 1.0)
