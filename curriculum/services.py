@@ -204,7 +204,8 @@ class Workspace:
             path = path.model_copy(update={"prior_learning": prior_learning(path, standard)})
             if not path.feasible:
                 path = path.model_copy(update={"relaxations": suggest_relaxations(
-                    learner, path, job, self.catalogue, lambda p: planner(p, objective=objective))})
+                    learner, path, job, self.catalogue, lambda p: planner(p, objective=objective),
+                    covers=lambda p: planner(p, objective=objective, coverage_only=True).feasible)})
                 first = path.relaxations[0] if path.relaxations else None
                 if first and not set(first["changes"]) - {"deadline", "budget_eur"}:
                     # the plan shown is the one the first relaxation makes feasible, judged on today's limits

@@ -105,12 +105,16 @@ def _cert_reason(code: str, accompanies: str | None, binding: Binding, index: Ca
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
                  cache_dir: str | None = None, file: str | None = None,
                  time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False,
-                 rules: RulesReference | None = None, forbidden: tuple[frozenset[str], ...] = ()) -> LearningPath:
+                 rules: RulesReference | None = None, forbidden: tuple[frozenset[str], ...] = (),
+                 coverage_only: bool = False) -> LearningPath:
     """Plan a pathway for ``learner`` toward ``job`` with the deterministic planner.
 
     Returns a :class:`LearningPath` (``feasible`` False with numbers when a limit is broken).
     ``rules``: the certification rules reference (default: the shipped one). ``forbidden``: module sets
-    (ids) the plan must not be (k-best alternatives: each earlier plan is refused).
+    (ids) the plan must not be (k-best alternatives: each earlier plan is refused). ``coverage_only``: stop
+    once coverage is known (reachability, no solver): a path with no step, ``feasible`` False with
+    ``limits_broken: ["coverage"]`` when an essential skill or certification is out of reach (the
+    relaxation search asks only that while it looks for a radius).
 
     Raises
     ------
@@ -209,6 +213,12 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
             uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
                                             reason=_cert_reason(code, accompanies.get(code), binding, index, elig)))
 
+    if coverage_only:
+        out = [u.skill for u in uncovered if u.essential]
+        return LearningPath(**base, steps=[], covered_skills=[], uncovered_skills=uncovered, skipped_skills=skipped, total_hours=0,
+                            total_cost_eur=0, feasible=not out, summary="", warnings=warnings,
+                            infeasibility={"limits_broken": ["coverage"], "skills_unreachable": out} if out else None,
+                            provenance=_provenance(started, binding))
     problem = SelectionProblem(usable, to_cover, [], held, preferred=elig.preferred_view,
                                distance_km=elig.distance_view, hours_cap=learner.hours_available,
                                budget_cap=learner.budget_cap, objective=objective, language=learner.language,

@@ -32,15 +32,15 @@ def _summary(path: LearningPath) -> dict:
             "limits_broken": (path.infeasibility or {}).get("limits_broken", [])}
 
 
-def _min_radius(learner: LearnerProfile, path: LearningPath, catalogue: Catalogue, plan: Planner) -> float | None:
+def _min_radius(learner: LearnerProfile, path: LearningPath, catalogue: Catalogue,
+                covers: Callable[[LearnerProfile], bool]) -> float | None:
     """Smallest radius (km, rounded up) at which every essential skill becomes coverable."""
     home = (path.learner_location["lat"], path.learner_location["lon"])
     radii = _far_radii(home, learner.mobility_km, catalogue)
     lo, hi, best = 0, len(radii) - 1, None
     while lo <= hi:  # coverage is monotone in the radius: binary search
         mid = (lo + hi) // 2
-        trial = plan(_apply(learner, {"mobility_km": float(radii[mid])}))
-        if "coverage" not in (trial.infeasibility or {}).get("limits_broken", []):
+        if covers(_apply(learner, {"mobility_km": float(radii[mid])})):
             best, hi = radii[mid], mid - 1
         else:
             lo = mid + 1
@@ -77,8 +77,13 @@ def _smallest(lo: int, hi: int, feasible: Callable[[int], LearningPath | None]) 
 
 
 def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, catalogue: Catalogue,
-                        plan: Planner, horizon_weeks: int = 104) -> list[dict]:
+                        plan: Planner, horizon_weeks: int = 104,
+                        covers: Callable[[LearnerProfile], bool] | None = None) -> list[dict]:
     """Verified relaxations for an infeasible ``path``; ``[]`` when feasible or nothing helps.
+
+    ``covers(profile)``: True when every essential skill and certification is reachable for ``profile``
+    (default: ``plan`` does not report ``coverage``); a reachability test without the solver
+    (``plan_pathway(..., coverage_only=True)``) makes the radius search cheap on dense catalogues.
 
     Returns
     -------
@@ -88,13 +93,15 @@ def suggest_relaxations(learner: LearnerProfile, path: LearningPath, job: Job, c
     """
     if path.feasible or "solver_timeout" in (path.infeasibility or {}).get("limits_broken", []):
         return []  # a solver time-out is not a limit of the learner: no relaxation can be verified
+    if covers is None:
+        def covers(profile: LearnerProfile) -> bool:
+            return "coverage" not in (plan(profile).infeasibility or {}).get("limits_broken", [])
     base: dict = {}
     far = learner.deadline + dt.timedelta(weeks=horizon_weeks)
     if "coverage" in (path.infeasibility or {}).get("limits_broken", []):
         # sessions after the deadline may be what is missing: test coverage with a far deadline first
-        probe = plan(_apply(learner, {"deadline": far}))
-        if "coverage" in (probe.infeasibility or {}).get("limits_broken", []):
-            radius = _min_radius(_apply(learner, {"deadline": far}), path, catalogue, plan)
+        if not covers(_apply(learner, {"deadline": far})):
+            radius = _min_radius(_apply(learner, {"deadline": far}), path, catalogue, covers)
             if radius is None:
                 return []
             base["mobility_km"] = float(radius)

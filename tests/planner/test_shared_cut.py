@@ -129,7 +129,7 @@ def test_shared_selections_as_plain_ones(dense_workspace, monkeypatch):
             assert model_text(p, shared) == model_text(plain, own)
             assert solve_selection(p) == solve_selection(plain)
             seen += 1
-    assert seen > 4 * 2  # each plan has its standard programme; infeasible ones relax
+    assert seen >= 4 * 2  # each plan and its standard programme at least (a radius search solves nothing)
 
 
 def test_each_cut_is_computed_once_and_plans_do_not_depend_on_caches(dense_workspace, monkeypatch):
