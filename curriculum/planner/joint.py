@@ -78,7 +78,10 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
     """
     late = too_late(problem, elig, learner)
     first = dataclasses.replace(problem, excluded=problem.excluded | late)
-    result = solve_selection(first, time_limit)
+    # the whole problem first: when it has no plan within the caps, neither has ``first`` (fewer modules), and
+    # its plan is ``first``'s when it holds no late module — one proof or one solve instead of two
+    whole = solve_selection(problem, time_limit)  # also the plan kept when no plan keeps the deadline
+    result = solve_selection(first, time_limit) if whole.found and late.intersection(whole.order) else whole
     cuts = 0
     if result.found:
         refused: list[frozenset[str]] = []
@@ -98,7 +101,7 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
                 break
             result = again
     # no plan keeps the deadline (or none within the caps): the best plan without that limit, dated early
-    result = solve_selection(problem, time_limit) if late or cuts or not result.found else result
+    result = whole
     lifted = False
     if result.status == INFEASIBLE:  # which cap breaks? keep the budget if some plan respects it, else the hours
         caps = (problem.hours_cap, problem.budget_cap)
