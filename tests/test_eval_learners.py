@@ -84,3 +84,17 @@ def test_l07_infeasible_with_hours_and_weeks(plans):
     assert not path.feasible
     assert "hours" in path.infeasibility["limits_broken"]
     assert path.infeasibility["weeks_missing"] >= path.infeasibility["hours_missing"] / profile.hours_per_week
+
+
+def test_an_excluded_irve_course_is_named_as_the_reason(workspace):
+    """L04 refusing the IRVE qualification course: the certification is out of reach because of that choice,
+    and the reason says so (not only "needs prerequisites": the IRVE-3 course left needs IRVE itself)."""
+    from curriculum.learners import load_learner
+    from tests.conftest import EVAL_DIR
+
+    learner = load_learner(EVAL_DIR / "L04-electrician-to-charging.yaml")
+    path = workspace.plan(learner.model_copy(update={"excluded_modules": ["irve-formation-qualifiante-n1-n2"]}),
+                          explain=False)
+    irve = next(u for u in path.uncovered_skills if u.skill == "certification:IRVE")
+    assert "excluded in the profile" in irve.reason and "irve-formation-qualifiante-n1-n2" in irve.reason
+    assert "irve-formation-qualifiante-n1-n2" not in [s.module_id for s in path.steps]

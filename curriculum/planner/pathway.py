@@ -77,29 +77,35 @@ def resolve_job(catalogue: Catalogue, ref: str | None, file: str | None = None) 
     return jobs[0]
 
 
-def _uncoverable_reason(skill: str, level: int, index: CatalogueIndex, elig: EligibilityMap) -> str:
+def _why_blocked(mid: str, elig: EligibilityMap, excluded: frozenset[str]) -> str:
+    return "excluded in the profile (excluded_modules)" if mid in excluded else str(elig[mid].reason)
+
+
+def _uncoverable_reason(skill: str, level: int, index: CatalogueIndex, elig: EligibilityMap,
+                        excluded: frozenset[str] = frozenset()) -> str:
     teachers = index.teaching(skill, level)  # a real skill: the catalogue's modules teach what their effective ones do
     if not teachers:
         return f"no module in the catalogue teaches this skill at level {level}"
-    blocked = [m for m in teachers if not elig.is_ok(m)]
+    blocked = [m for m in teachers if not elig.is_ok(m) or m in excluded]
     if not blocked:
         return "the modules teaching it need prerequisites that no reachable module teaches"
-    return "no reachable module: " + "; ".join(f"{m}: {elig[m].reason}" for m in blocked[:3])
+    return "no reachable module: " + "; ".join(f"{m}: {_why_blocked(m, elig, excluded)}" for m in blocked[:3])
 
 
 def _cert_reason(code: str, accompanies: str | None, binding: Binding, index: CatalogueIndex,
-                 elig: EligibilityMap) -> str:
+                 elig: EligibilityMap, excluded: frozenset[str] = frozenset()) -> str:
     awarding = [binding.modules[i] for i in index.teaching(cert_skill(code), 1)]
     why = f" (required with {accompanies}: {binding.reference.cite(binding.reference.rule(accompanies).sources)})" \
         if accompanies and binding.reference.rule(accompanies) else ""
     if not awarding:
         return f"no module in the catalogue awards the mandatory certification {code}" + why
-    blocked = [m for m in awarding if not elig.is_ok(m.id)]
+    blocked = [m for m in awarding if not elig.is_ok(m.id) or m.id in excluded]
     if len(blocked) == len(awarding):
         return (f"no reachable module awards the mandatory certification {code}{why}: "
-                + "; ".join(f"{m.id}: {elig[m.id].reason}" for m in blocked[:3]))
+                + "; ".join(f"{m.id}: {_why_blocked(m.id, elig, excluded)}" for m in blocked[:3]))
+    mine = [m.id for m in awarding if m.id in excluded]
     return (f"the modules awarding {code} need prerequisites (certifications, skills) that no reachable module "
-            f"provides{why}")
+            f"provides{why}" + (f"; excluded in the profile (excluded_modules): {', '.join(mine)}" if mine else ""))
 
 
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
@@ -204,14 +210,15 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
         else:
             uncovered.append(UncoveredSkill(skill=g.skill, label=catalogue.skill_label(g.skill, lang),
                                             required_level=g.required, essential=True,
-                                            reason=_uncoverable_reason(g.skill, g.required, index, elig)))
+                                            reason=_uncoverable_reason(g.skill, g.required, index, elig, excluded)))
     accompanies = dict(job_certs)
     for code in gaps.certification_gaps:  # certifications are pseudo-skills: cert:<code> at level 1
         if held.get(cert_skill(code), 0) >= 1 or (cert_skill(code), 1) in reachable:
             to_cover.append((cert_skill(code), 1))
         else:
             uncovered.append(UncoveredSkill(skill=f"certification:{code}", label=code, essential=True,
-                                            reason=_cert_reason(code, accompanies.get(code), binding, index, elig)))
+                                            reason=_cert_reason(code, accompanies.get(code), binding, index, elig,
+                                                                   excluded)))
 
     if coverage_only:
         out = [u.skill for u in uncovered if u.essential]

@@ -127,6 +127,10 @@ def test_pins_and_exclusions():
     assert tight.infeasibility["hours_needed"] == 30 and tight.infeasibility["hours_missing"] > 0
     with pytest.raises(InputError, match="pinned_modules"):
         plan(modules, learner(pinned_modules=["nope"]))
+    # excluding every teacher: the reason names the exclusion, not prerequisites
+    none = plan(modules, learner(excluded_modules=["short", "long"]))
+    reason = next(u.reason for u in none.uncovered_skills if u.essential)
+    assert "excluded in the profile" in reason and "short" in reason and "prerequisites" not in reason
 
 
 def test_a_pinned_module_out_of_reach_is_reported_not_dropped_silently():
