@@ -135,20 +135,27 @@ def _load_job(path: Path, cache=None) -> tuple[Job | None, list[KnowledgeBaseErr
 
 def load_catalogue(kb_dir: Path, *, strict: bool = False, cache_dir: Path | None = None) -> Catalogue:
     """Load ``kb_dir`` (``modules/*.md``, ``jobs/*.yaml``, ``taxonomy.yaml``). With ``cache_dir``, parsed
-    YAML is kept there between runs (:mod:`curriculum.knowledge.parse_cache`), re-parsed when a file changes.
+    YAML is kept there between runs (:mod:`curriculum.knowledge.parse_cache`), re-parsed when a file changes,
+    and the whole catalogue too (:mod:`curriculum.knowledge.snapshot`) while no file changes.
 
     Raises
     ------
     KnowledgeBaseError
         With ``strict=True``, the first problem; also when ``kb_dir`` does not exist.
     """
+    from curriculum.knowledge import snapshot
     from curriculum.knowledge.parse_cache import ParseCache
     from curriculum.knowledge.taxonomy import load_taxonomy
 
-    cache = ParseCache(cache_dir)
     kb_dir = Path(kb_dir)
     if not kb_dir.is_dir():
         raise KnowledgeBaseError("knowledge base folder not found", file=str(kb_dir))
+    sign = snapshot.signature(kb_dir) if cache_dir is not None else ""
+    if cache_dir is not None:  # the whole catalogue built last time, while no file changed
+        known = snapshot.load_snapshot(cache_dir, kb_dir, sign)
+        if known is not None:
+            return known
+    cache = ParseCache(cache_dir)
     cat = Catalogue(root=kb_dir)
     tax_path = kb_dir / "taxonomy.yaml"
     if tax_path.exists():
@@ -170,6 +177,8 @@ def load_catalogue(kb_dir: Path, *, strict: bool = False, cache_dir: Path | None
         if job is not None and not issues:
             cat.jobs[job.id] = job
     cache.save()
+    if cache_dir is not None:
+        snapshot.save_snapshot(cache_dir, kb_dir, sign, cat)
     if strict and cat.issues:
         raise cat.issues[0]
     return cat

@@ -27,7 +27,7 @@ from curriculum.planner.candidates import dominance_cut
 from curriculum.planner.certifications import held_certifications
 from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
-from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price, learner_priced  # noqa: F401
+from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price  # noqa: F401
 from curriculum.planner.joint import select_and_date
 from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
