@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from ortools.sat.python import cp_model
+from curriculum.cpsat import cp_model
 
 from curriculum.models import LearnerProfile, Module, Session
 from curriculum.planner.eligibility import Eligibility

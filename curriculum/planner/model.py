@@ -30,7 +30,7 @@ module ``i`` needing (s, l).
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from curriculum.cpsat import cp_model
 
 from curriculum.planner.candidates import Candidates
 from curriculum.planner.select import SelectionProblem, base_of

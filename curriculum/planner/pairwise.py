@@ -11,7 +11,7 @@ never calls it.
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from curriculum.cpsat import cp_model
 
 from curriculum.models import Module
 from curriculum.planner.select import (FEASIBLE, INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,

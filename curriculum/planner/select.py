@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
+from curriculum.cpsat import cp_model
 
 from curriculum.models import Module
 from curriculum.planner.reach import achievable_levels, relevant_modules, teacher_index  # noqa: F401 (re-exported)

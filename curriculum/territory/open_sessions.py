@@ -33,7 +33,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
+from curriculum.cpsat import cp_model
 
 from curriculum.errors import InputError
 from curriculum.geo import distance_km
