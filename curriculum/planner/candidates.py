@@ -149,11 +149,11 @@ def cut_by_caps_and_bound(problem: SelectionProblem, g: Graph, alive: list[bool]
     within = sorted((sum(weight[m] for m in plan), plan) for plan in plans
                     if plan is not None and all(alive[m] for m in plan)
                     and all(sum(value[m] for m in plan) <= cap for cap, value in caps))
-    if problem.forbidden:  # the plans found here may be refused: no bound from them, no hint
+    if problem.forbidden:  # a plan found here may be refused; the others bound as usual: a no-good cut refuses
+        # a set and its supersets, so removing a redundant module from an allowed plan leaves an allowed plan
+        # and some optimum is still minimal (what :meth:`Graph.upward` assumes)
         within = [(w, plan) for w, plan in within if not _refused(g, plan, problem.forbidden)]
-        limit = None
-    else:
-        limit = within[0][0] if within else None
+    limit = within[0][0] if within else None
     alive = [ok and bound[m] is not None for m, ok in enumerate(alive)]
     if limit is not None:
         up = g.upward(alive, weight)
@@ -163,8 +163,9 @@ def cut_by_caps_and_bound(problem: SelectionProblem, g: Graph, alive: list[bool]
 
 
 def _refused(g: Graph, plan: list[int], forbidden: tuple[frozenset[str], ...]) -> bool:
+    """True when ``plan`` holds every module of a refused set (the no-good cuts of :mod:`.model`)."""
     ids = frozenset(g.ids[m] for m in plan)
-    return ids in forbidden
+    return any(refused <= ids for refused in forbidden)
 
 
 def support_plan(g: Graph, bound: list[int | None], support: list[list[int]], teacher: list[int]) -> list[int] | None:

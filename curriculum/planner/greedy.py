@@ -104,8 +104,9 @@ def greedy_selection(problem: SelectionProblem) -> list[str]:
                 certs.add(mods[i].certification.code)
 
 
-def greedy_solve(problem: SelectionProblem, time_limit: float = 0.0) -> SelectionResult:
-    """:func:`greedy_selection` as a :class:`SelectionResult` (same signature as ``solve_selection``).
+def greedy_solve(problem: SelectionProblem, time_limit: float = 0.0, candidates: object = None) -> SelectionResult:
+    """:func:`greedy_selection` as a :class:`SelectionResult` (same signature as ``solve_selection``; the
+    ``candidates`` of CP-SAT are not used).
 
     ``infeasible`` when a gap stays open or a cap (hours, budget) is broken.
     """

@@ -23,6 +23,7 @@ import dataclasses
 
 from curriculum.models import LearnerProfile, Module
 from curriculum.planner.calendar import earliest_end, plan_calendar, usable_sessions
+from curriculum.planner.candidates import candidate_modules
 from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.schedule import ScheduledStep
 from curriculum.planner.select import INFEASIBLE, SelectionProblem, SelectionResult, solve_selection
@@ -78,10 +79,15 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
     """
     late = too_late(problem, elig, learner)
     first = dataclasses.replace(problem, excluded=problem.excluded | late)
-    # the whole problem first: when it has no plan within the caps, neither has ``first`` (fewer modules), and
-    # its plan is ``first``'s when it holds no late module — one proof or one solve instead of two
-    whole = solve_selection(problem, time_limit)  # also the plan kept when no plan keeps the deadline
-    result = solve_selection(first, time_limit) if whole.found and late.intersection(whole.order) else whole
+    whole: SelectionResult | None = None  # ``problem``'s own optimum: the plan kept when none keeps the deadline
+    cands = candidate_modules(first)
+    if not late or cands.hint:  # ``first`` has a plan within the caps: solve it
+        result = solve_selection(first, time_limit, cands)
+    else:  # perhaps none: the whole problem first — when it has no plan within the caps, neither has ``first``
+        # (one infeasibility proof instead of two), and its plan is ``first``'s when it holds no late module
+        whole = solve_selection(problem, time_limit)
+        result = solve_selection(first, time_limit) if whole.found and late.intersection(whole.order) else whole
+    initial = result  # ``problem``'s optimum too when no module is late (then ``first`` is ``problem``)
     cuts = 0
     if result.found:
         refused: list[frozenset[str]] = []
@@ -101,7 +107,7 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
                 break
             result = again
     # no plan keeps the deadline (or none within the caps): the best plan without that limit, dated early
-    result = whole
+    result = whole if whole is not None else initial if not late else solve_selection(problem, time_limit)
     lifted = False
     if result.status == INFEASIBLE:  # which cap breaks? keep the budget if some plan respects it, else the hours
         caps = (problem.hours_cap, problem.budget_cap)

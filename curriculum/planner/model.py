@@ -114,7 +114,7 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
             model.add(r[m] >= available[key] + 1).only_enforce_if(x[m])
             model.add(first[key] >= x[m])
 
-    for refused in problem.forbidden:  # a no-good cut: not this set again (a superset stays allowed)
+    for refused in problem.forbidden:  # a no-good cut: not this set again, nor any set holding it
         at = [g.position.get(i, -1) for i in refused]
         if all(p >= 0 and alive[p] for p in at):
             model.add(sum(x[p] for p in at) <= len(at) - 1)

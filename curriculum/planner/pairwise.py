@@ -72,7 +72,8 @@ def prune_dominated_groups(mods: dict[str, Module], problem: SelectionProblem) -
     return {i: mods[i] for i in sorted(kept)}
 
 
-def solve_selection_pairwise(problem: SelectionProblem, time_limit: float = 10.0) -> SelectionResult:
+def solve_selection_pairwise(problem: SelectionProblem, time_limit: float = 10.0,
+                             candidates: object = None) -> SelectionResult:
     """The former selection (same inputs, statuses and determinism as ``solve_selection``)."""
     mods = relevant_modules_scan(problem.modules, problem.gaps, problem.certification_gaps, problem.held)
     mods = prune_dominated_groups(mods, problem)

@@ -28,6 +28,7 @@ from curriculum.planner.certifications import held_certifications
 from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price  # noqa: F401
+from curriculum.planner.gcpause import gc_paused
 from curriculum.planner.joint import select_and_date
 from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
@@ -108,6 +109,7 @@ def _cert_reason(code: str, accompanies: str | None, binding: Binding, index: Ca
             f"provides{why}" + (f"; excluded in the profile (excluded_modules): {', '.join(mine)}" if mine else ""))
 
 
+@gc_paused
 def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper: SkillMapper, *,
                  cache_dir: str | None = None, file: str | None = None,
                  time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False,

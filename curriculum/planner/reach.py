@@ -138,6 +138,25 @@ def relevant_modules(modules: dict[str, Module], gaps: list[tuple[str, int]], ce
     return {i: modules[i] for i in sorted(wanted)}
 
 
+_TUPLES: dict[int, tuple[Module, tuple]] = {}
+
+
+def module_tuples(m: Module) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, int], ...],
+                                      str | None, str]:
+    """``m`` as plain tuples, kept per module object (the same object, the same tuples; an edited module is a
+    new object): (prerequisite (skill, level) pairs, named prerequisite modules, outcome (skill, level) pairs,
+    certification code or None, id). Reading pydantic attributes was most of a dense plan's graph building."""
+    hit = _TUPLES.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    out = (tuple((p.skill, p.level) for p in m.prerequisites.skills), tuple(m.prerequisites.modules),
+           tuple((o.skill, o.level) for o in m.outcomes), m.certification.code if m.certification else None, m.id)
+    if len(_TUPLES) > 400_000:  # a long-lived process re-loading catalogues: start again
+        _TUPLES.clear()
+    _TUPLES[id(m)] = (m, out)
+    return out
+
+
 class Graph:
     """The candidate modules of one selection as integers: the (skill, level) pairs each one needs
     and brings, and who teaches and who needs each pair.
@@ -220,29 +239,38 @@ class Graph:
         """Module ``m`` on this graph's keys: (keys it needs, sorted; those and the lower needed levels
         they imply; keys it brings, sorted; the keys whose band it is in). ``m``'s unmet prerequisites
         must be keys (``m`` among the modules the keys were taken from)."""
-        held, key, keys, skill_keys = self.held, self.key, self.keys, self.skill_keys
+        held, key, below = self.held, self.key, self._below
+        pre, named, outs, cert, mid = module_tuples(m)
         needs, down = [], set()
-        for p in m.prerequisites.skills:
-            if held.get(p.skill, 0) < p.level:
-                needs.append(key[p.skill, p.level])
-                down.update(k for k in skill_keys[p.skill] if keys[k][1] <= p.level)
-        for p in m.prerequisites.modules:
+        for skill, level in pre:
+            if held.get(skill, 0) < level:
+                needs.append(key[skill, level])
+                down.update(below[skill][min(level, 4)])
+        for p in named:
             needs.append(key["module", p])
             down.add(key["module", p])
         brings: set[int] = set()
         top: dict[str, int] = {}
-        for o in m.outcomes:
-            for k in skill_keys.get(o.skill, ()):
-                if keys[k][1] <= o.level:
-                    brings.add(k)
-                    top[o.skill] = max(top.get(o.skill, -1), k)
-        if m.certification is not None and ("certification", m.certification.code) in key:
-            brings.add(key["certification", m.certification.code])
-            top["certification"] = key["certification", m.certification.code]
-        if ("module", m.id) in key:
-            brings.add(key["module", m.id])
-            top["module"] = key["module", m.id]
+        for skill, level in outs:
+            levels = below.get(skill)
+            if levels is not None:
+                got = levels[min(level, 4)]
+                if got:
+                    brings.update(got)
+                    top[skill] = max(top.get(skill, -1), got[-1])
+        if cert is not None and ("certification", cert) in key:
+            brings.add(key["certification", cert])
+            top["certification"] = key["certification", cert]
+        if ("module", mid) in key:
+            brings.add(key["module", mid])
+            top["module"] = key["module", mid]
         return sorted(set(needs)), down, sorted(brings), list(top.values())
+
+    @cached_property
+    def _below(self) -> dict[str, list[list[int]]]:
+        """skill → its keys at each level (index 0–4: proficiency levels are 1–4) or below, ascending."""
+        return {skill: [[k for k in ks if self.keys[k][1] <= level] for level in range(5)]
+                for skill, ks in self.skill_keys.items()}
 
     def masks(self, m: Module) -> tuple[int, int, tuple[int, ...], int]:
         """:meth:`profile` as bit masks over the keys (plain ints: nothing for the garbage collector to

@@ -44,6 +44,7 @@ from curriculum.models import Module
 from curriculum.planner.reach import achievable_levels, relevant_modules, teacher_index  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
+    from curriculum.planner.candidates import Candidates
     from curriculum.planner.eligibility import EligibilityMap
     from curriculum.planner.shared import SharedModules
 
@@ -218,18 +219,20 @@ def _solver(deterministic_s: float, wall_s: float) -> cp_model.CpSolver:
     return solver
 
 
-def solve_selection(problem: SelectionProblem, time_limit: float = 10.0) -> SelectionResult:
+def solve_selection(problem: SelectionProblem, time_limit: float = 10.0, candidates: Candidates | None = None
+                    ) -> SelectionResult:
     """Solve the selection; infeasible and time-out are statuses, not exceptions.
 
     ``time_limit`` is CP-SAT's deterministic time (about seconds on a typical machine, independent of
     load); the wall clock stops the solver only after ``time_limit × 3 + 1`` s, a safety net for
     the rare model whose deterministic time runs slower than the clock. One worker and a fixed seed:
     the same problem gives the same selection, and the order is derived from the set alone.
+    ``candidates``: :func:`~curriculum.planner.candidates.candidate_modules` of ``problem`` when already computed.
     """
     from curriculum.planner.candidates import candidate_modules
     from curriculum.planner.model import build_model
 
-    cands = candidate_modules(problem)
+    cands = candidates if candidates is not None else candidate_modules(problem)
     built = build_model(problem, cands)
     if built is None:  # a gap or a certification that no candidate module can close
         return SelectionResult(INFEASIBLE)

@@ -105,9 +105,9 @@ def _problem(cat, learner, mapper):
     seen: list[SelectionProblem] = []
     original = pathway.solve_selection
 
-    def spy(problem, time_limit=10.0):
+    def spy(problem, time_limit=10.0, candidates=None):
         seen.append(SelectionProblem(**vars(problem)))
-        return original(problem, time_limit)
+        return original(problem, time_limit, candidates)
 
     pathway.solve_selection = spy
     try:

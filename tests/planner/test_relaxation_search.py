@@ -32,9 +32,9 @@ def test_a_radius_found_by_reachability_is_the_planners(name, workspace, monkeyp
     assert "coverage" in path.infeasibility["limits_broken"]
     solved: list[int] = []
 
-    def spy(problem, time_limit=10.0):
+    def spy(problem, time_limit=10.0, candidates=None):
         solved.append(1)
-        return solve_selection(problem, time_limit)
+        return solve_selection(problem, time_limit, candidates)
     monkeypatch.setattr(joint, "solve_selection", spy)
     full = suggest_relaxations(learner, path, job, workspace.catalogue, plan)
     by_planner, solved[:] = len(solved), []

@@ -102,9 +102,9 @@ def captured_selections(monkeypatch, plan) -> list[SelectionProblem]:
     """The selection problems solved while ``plan()`` runs (relaxation re-plans included)."""
     problems: list[SelectionProblem] = []
 
-    def spy(problem, time_limit=10.0):
+    def spy(problem, time_limit=10.0, candidates=None):
         problems.append(problem)
-        return solve_selection(problem, time_limit)
+        return solve_selection(problem, time_limit, candidates)
     monkeypatch.setattr(joint, "solve_selection", spy)  # where plan_pathway solves its selections
     plan()
     monkeypatch.undo()
