@@ -196,6 +196,13 @@ class Workspace:
                               if m.get("method") == "unmapped" and m.get("query") in self._label_notes)
         if notes:
             path = path.model_copy(update={"warnings": [*path.warnings, *notes]})
+        skipped = self.catalogue.issues
+        if skipped:  # a module file that cannot be read is left out: say so, never silently
+            first = skipped[0]
+            path = path.model_copy(update={"warnings": [*path.warnings, (
+                f"{len(skipped)} knowledge-base problem(s): the files concerned were left out of this plan "
+                f"(first: {Path(first.file).name if first.file else '?'}: {first.message}); see `curriculum kb "
+                f"validate`")]})
         if others:
             path = path.model_copy(update={"warnings": [*path.warnings, f"{ref} matches several jobs; planned for "
                                                         f"{job.id} (others: {', '.join(others)}; choose with --job)"]})

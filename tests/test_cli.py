@@ -112,3 +112,20 @@ def test_kb_validate_shipped_catalogue_is_clean():
     report = json.loads(result.stdout)
     assert report["errors"] == [], report["errors"][:5]
     assert result.exit_code == 0 and report["checked"] >= 70
+
+
+def test_a_module_file_left_out_is_said_in_the_plan(tmp_path):
+    """B1VL saved as Windows-1252 cannot be read: the plan goes on without it and its warnings say so."""
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    b1vl = kb / "modules" / "ev-habilitation-b1vl.md"
+    b1vl.write_bytes(b1vl.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    result = runner.invoke(app, ["plan", "--learner", str(EVAL_DIR / "L01-mechanic-to-ev-battery.yaml"), "--kb", str(kb),
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    path = json.loads(result.stdout)
+    assert "ev-habilitation-b1vl" not in [s["module_id"] for s in path["steps"]]
+    note = next(w for w in path["warnings"] if "knowledge-base problem" in w)
+    assert "ev-habilitation-b1vl.md" in note and "kb validate" in note

@@ -202,7 +202,7 @@ def add_lines(report: dict) -> dict:
     for e in report["errors"]:
         if e.get("line") or not e.get("file") or not Path(e["file"]).is_file():
             continue
-        lines = cache.setdefault(e["file"], Path(e["file"]).read_text(encoding="utf-8").splitlines())
+        lines = cache.setdefault(e["file"], Path(e["file"]).read_text(encoding="utf-8", errors="replace").splitlines())
         tokens = re.findall(r"https?://[^\s)]+", e["message"]) + re.findall(r"'([^']+)'", e["message"])
         for tok in tokens:
             hit = next((n for n, line in enumerate(lines, 1) if tok in line), None)

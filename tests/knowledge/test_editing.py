@@ -284,3 +284,28 @@ def test_new_module_and_repair_of_a_broken_file(kb: Path) -> None:
     broken.unlink()
     with pytest.raises(KnowledgeBaseError, match="deleted by someone else"):
         save_module(kb, new, body, expected_version=1)
+
+
+def test_cli_validate_names_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    """A module saved as Windows-1252 and a file of random bytes: one error each naming the file, no traceback."""
+    import json
+    import shutil
+
+    import typer
+    from typer.testing import CliRunner
+
+    from curriculum.cli_kb import kb_app
+
+    app = typer.Typer()
+    app.add_typer(kb_app, name="kb")
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    module = sorted((kb / "modules").glob("*.md"))[0]
+    module.write_bytes(module.read_text(encoding="utf-8").replace("e", "é", 3).encode("cp1252"))
+    (kb / "modules" / "zz-noise.md").write_bytes(bytes(range(128, 256)) * 3)
+    result = CliRunner().invoke(app, ["kb", "validate", str(kb), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    errors = {Path(e["file"]).name: e["message"] for e in json.loads(result.stdout)["errors"]}
+    assert {module.name, "zz-noise.md"} <= set(errors)
+    assert all("cannot read file" in errors[name] for name in (module.name, "zz-noise.md"))
