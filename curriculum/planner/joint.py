@@ -70,12 +70,14 @@ def timing_classes(modules: dict[str, Module], elig: EligibilityMap, learner: Le
 
 
 def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learner: LearnerProfile,
-                    elig: EligibilityMap, held: dict[str, int], time_limit: float) -> JointResult:
+                    elig: EligibilityMap, held: dict[str, int], time_limit: float,
+                    max_cuts: int = MAX_CALENDAR_CUTS) -> JointResult:
     """The best selection of ``problem`` that has a calendar (see the module docstring), with its calendar.
 
     ``modules``: the effective modules by id (the selection's order refers to them); ``held``: the learner's
     levels, pseudo-skills included. The result's status is ``infeasible`` only when no selection exists even
-    with the hours and budget caps lifted; ``caps_lifted`` says a cap was lifted to find one.
+    with the hours and budget caps lifted; ``caps_lifted`` says a cap was lifted to find one. ``max_cuts``: how
+    many selections may be refused for want of a calendar (0: the best selection, dated as early as it can be).
     """
     late = too_late(problem, elig, learner)
     first = dataclasses.replace(problem, excluded=problem.excluded | late)
@@ -96,7 +98,7 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
             planned = plan_calendar([modules[i] for i in result.order], held, elig, learner, hard_deadline=True)
             if planned is not None:
                 return JointResult(result, planned, cuts=cuts)
-            if cuts >= MAX_CALENDAR_CUTS:
+            if cuts >= max_cuts:
                 break
             cuts += 1
             refused.append(frozenset(result.order))

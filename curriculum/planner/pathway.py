@@ -29,7 +29,7 @@ from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.gaps import GapAnalysis, analyse_gaps
 from curriculum.planner.index import CatalogueIndex, catalogue_index, learner_price  # noqa: F401
 from curriculum.planner.gcpause import gc_paused
-from curriculum.planner.joint import select_and_date
+from curriculum.planner.joint import MAX_CALENDAR_CUTS, select_and_date
 from curriculum.planner.schedule import ScheduledStep, horizon_infeasibility, split_at_horizon
 from curriculum.planner.select import (INFEASIBLE, OPTIMAL, TIMEOUT, WALL_CLOCK_FACTOR, SelectionProblem,
                                        SelectionResult, achievable_levels)
@@ -232,7 +232,9 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                distance_km=elig.distance_view, hours_cap=learner.hours_available,
                                budget_cap=learner.budget_cap, objective=objective, language=learner.language,
                                shared=shared, eligibility=elig, pins=pins, excluded=excluded, forbidden=forbidden)
-    joint = select_and_date(problem, binding.modules, learner, elig, held, time_limit)
+    # the standard programme (``ignore_held``) is read for its hours and cost only: its dates need no re-solve
+    joint = select_and_date(problem, binding.modules, learner, elig, held, time_limit,
+                            max_cuts=0 if ignore_held else MAX_CALENDAR_CUTS)
     result = joint.result
     infeasibility: dict | None = None
     if result.status == INFEASIBLE or joint.caps_lifted:

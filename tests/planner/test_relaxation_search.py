@@ -59,3 +59,24 @@ def test_coverage_only_says_what_the_plan_says_about_coverage(tmp_path):
                 ("coverage" in (full.infeasibility or {}).get("limits_broken", [])), (profile.id, km)
             assert [u.skill for u in quick.uncovered_skills if u.essential] == \
                 [u.skill for u in full.uncovered_skills if u.essential]
+
+
+def test_the_standard_programme_is_not_re_solved_for_dates(monkeypatch, tmp_path):
+    """The job's standard programme (a learner with no skill, read for its hours and cost) is the best selection:
+    no selection is refused for want of a calendar (on a dense catalogue that loop cost 7 of 8 s of a CLI plan)."""
+    catalogue = make_dense_catalogue(3000, 2027, n_jobs=40)
+    mapper = SkillMapper(catalogue.taxonomy)
+    learner = make_learners(10, catalogue, 2028)[8]
+    job = catalogue.jobs[learner.target_job]
+    seen: list = []
+
+    def spy(problem, time_limit=10.0, candidates=None):
+        seen.append(problem.forbidden)
+        return solve_selection(problem, time_limit, candidates)
+    monkeypatch.setattr(joint, "solve_selection", spy)
+    cut = plan_pathway(learner, job, catalogue, mapper, cache_dir=str(tmp_path))
+    assert cut.steps == [] or seen  # the learner's own plan may cut
+    seen.clear()
+    standard = plan_pathway(learner, job, catalogue, mapper, cache_dir=str(tmp_path), ignore_held=True)
+    assert standard.steps and standard.total_hours > 0
+    assert seen and all(forbidden == () for forbidden in seen)
