@@ -114,7 +114,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                  cache_dir: str | None = None, file: str | None = None,
                  time_limit: float = 10.0, objective: str = "hours", ignore_held: bool = False,
                  rules: RulesReference | None = None, forbidden: tuple[frozenset[str], ...] = (),
-                 coverage_only: bool = False) -> LearningPath:
+                 coverage_only: bool = False, calendar_cuts: int = MAX_CALENDAR_CUTS) -> LearningPath:
     """Plan a pathway for ``learner`` toward ``job`` with the deterministic planner.
 
     Returns a :class:`LearningPath` (``feasible`` False with numbers when a limit is broken).
@@ -122,7 +122,8 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
     (ids) the plan must not be (k-best alternatives: each earlier plan is refused). ``coverage_only``: stop
     once coverage is known (reachability, no solver): a path with no step, ``feasible`` False with
     ``limits_broken: ["coverage"]`` when an essential skill or certification is out of reach (the
-    relaxation search asks only that while it looks for a radius).
+    relaxation search asks only that while it looks for a radius). ``calendar_cuts``: selections that may be refused
+    for want of a calendar (:func:`~curriculum.planner.joint.select_and_date`).
 
     Raises
     ------
@@ -234,7 +235,7 @@ def plan_pathway(learner: LearnerProfile, job: Job, catalogue: Catalogue, mapper
                                shared=shared, eligibility=elig, pins=pins, excluded=excluded, forbidden=forbidden)
     # the standard programme (``ignore_held``) is read for its hours and cost only: its dates need no re-solve
     joint = select_and_date(problem, binding.modules, learner, elig, held, time_limit,
-                            max_cuts=0 if ignore_held else MAX_CALENDAR_CUTS)
+                            max_cuts=0 if ignore_held else calendar_cuts)
     result = joint.result
     infeasibility: dict | None = None
     if result.status == INFEASIBLE or joint.caps_lifted:
