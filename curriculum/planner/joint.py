@@ -88,7 +88,7 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
     else:  # perhaps none: the whole problem first — when it has no plan within the caps, neither has ``first``
         # (one infeasibility proof instead of two), and its plan is ``first``'s when it holds no late module
         whole = solve_selection(problem, time_limit)
-        result = solve_selection(first, time_limit) if whole.found and late.intersection(whole.order) else whole
+        result = solve_selection(first, time_limit, cands) if whole.found and late.intersection(whole.order) else whole
     initial = result  # ``problem``'s optimum too when no module is late (then ``first`` is ``problem``)
     cuts = 0
     if result.found:
