@@ -230,27 +230,55 @@ def solve_selection(problem: SelectionProblem, time_limit: float = 10.0, candida
     ``candidates``: :func:`~curriculum.planner.candidates.candidate_modules` of ``problem`` when already computed.
     """
     from curriculum.planner.candidates import candidate_modules
-    from curriculum.planner.model import build_model
+    from curriculum.planner.cover import solve_covering
 
     cands = candidates if candidates is not None else candidate_modules(problem)
+    covering = solve_covering(problem, cands, time_limit)
+    if covering.status is None:  # cycles the cuts did not close in time: the rounds model, exact in one solve
+        return _solve_rounds(problem, cands, covering, time_limit)
+    if covering.status == cp_model.INFEASIBLE:
+        return SelectionResult(INFEASIBLE)
+    if covering.status == cp_model.UNKNOWN:
+        return _plan_result(problem, cands, cands.hint, FEASIBLE, "wall_clock" if covering.wall_clock_hit else
+                            "deterministic", time_limit) if cands.hint else \
+            SelectionResult(TIMEOUT, limit="wall_clock" if covering.wall_clock_hit else "deterministic",
+                            time_limit=time_limit)
+    optimal = covering.status == cp_model.OPTIMAL
+    limit = None if optimal else "wall_clock" if covering.wall_clock_hit else "deterministic"
+    return _plan_result(problem, cands, covering.chosen, OPTIMAL if optimal else FEASIBLE, limit, time_limit)
+
+
+def _plan_result(problem: SelectionProblem, cands: Candidates, chosen: list[int], status: str, limit: str | None,
+                 time_limit: float) -> SelectionResult:
+    """The result holding the graph's modules ``chosen`` (indexes), in canonical order."""
+    g = cands.graph
+    mods = {g.ids[m]: g.modules[m] for m in chosen}
+    order = _canonical_order(list(mods), mods, problem.held)
+    return SelectionResult(status, order, round(sum(mods[i].duration_hours for i in order), 1),
+                           round(sum(mods[i].cost_eur for i in order), 2), limit=limit, time_limit=time_limit)
+
+
+def _solve_rounds(problem: SelectionProblem, cands: Candidates, covering, time_limit: float) -> SelectionResult:
+    """The rounds model (:mod:`curriculum.planner.model`) with the covering loop's cycle cuts, in the time left."""
+    from curriculum.planner.model import build_model
+
     built = build_model(problem, cands)
     if built is None:  # a gap or a certification that no candidate module can close
         return SelectionResult(INFEASIBLE)
     model, x = built
-    mods = {cands.graph.ids[m]: cands.graph.modules[m] for m in x}
-    solver, status = solve_lexicographic(model, [(x[m], cands.weight[m]) for m in x], time_limit)
+    for group, suppliers in covering.cuts:
+        model.add(sum(x[m] for m in group) <= len(group) - 1 + sum(x[t] for t in suppliers))
+    solver, status = solve_lexicographic(model, [(x[m], cands.weight[m]) for m in x], covering.time_left)
     if status == cp_model.INFEASIBLE:
         return SelectionResult(INFEASIBLE)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # UNKNOWN: stopped at a limit with nothing found
+        if cands.hint:  # the candidates' plan within the caps: valid, not proven
+            return _plan_result(problem, cands, cands.hint, FEASIBLE, _limit_hit(solver, covering.time_left), time_limit)
         return _no_selection(status, model, solver, time_limit)
-    chosen = [cands.graph.ids[m] for m in x if solver.value(x[m])]
-    order = _canonical_order(chosen, mods, problem.held)
+    chosen = [m for m in x if solver.value(x[m])]
     optimal = status == cp_model.OPTIMAL
-    return SelectionResult(OPTIMAL if optimal else FEASIBLE, order,
-                           round(sum(mods[i].duration_hours for i in order), 1),
-                           round(sum(mods[i].cost_eur for i in order), 2),
-                           limit=None if optimal else _limit_hit(solver, time_limit),
-                           time_limit=time_limit)
+    return _plan_result(problem, cands, chosen, OPTIMAL if optimal else FEASIBLE,
+                        None if optimal else _limit_hit(solver, covering.time_left), time_limit)
 
 
 def solve_lexicographic(model: cp_model.CpModel, terms: list[tuple[cp_model.IntVar, int]],

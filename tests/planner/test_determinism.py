@@ -20,6 +20,7 @@ import pytest
 
 from benchmarks.synthetic import make_catalogue, make_dense_catalogue, make_learners
 from curriculum.exports import path_to_json
+from curriculum.planner.check import path_violations
 from curriculum.learners import load_learner
 from curriculum.planner.pathway import plan_pathway
 from curriculum.planner.relaxations import suggest_relaxations
@@ -78,12 +79,18 @@ def hard():
 
 
 def test_no_selection_within_the_limit_is_a_timeout_not_infeasible(hard) -> None:
+    """With no solver time at all, a learner gets the plan the candidates were cut against (valid, not proven
+    optimal, said so) when one exists within the caps, else a time-out that blames no limit."""
     cat, learners, mapper = hard
-    timeouts = 0
+    timeouts = unproven = 0
     for learner in learners:
         job = cat.jobs[learner.target_job]
         path = plan_pathway(learner, job, cat, mapper, time_limit=0.0)
         plan = json.loads(path_to_json(path))
+        if path.steps and not path.optimal:
+            unproven += 1
+            assert any("not proven optimal" in w for w in path.warnings), path.warnings
+            assert path_violations(path, cat, job, learner) == []
         if plan["infeasibility"] and plan["infeasibility"].get("reason") == "solver_timeout":
             timeouts += 1
             assert plan["feasible"] is False and plan["optimal"] is False and plan["steps"] == []
@@ -95,7 +102,7 @@ def test_no_selection_within_the_limit_is_a_timeout_not_infeasible(hard) -> None
             assert suggest_relaxations(learner, path, job, cat, lambda p: plan_pathway(p, job, cat, mapper)) == []
             # with the normal limit the same learner gets a real answer
             assert (plan_pathway(learner, job, cat, mapper).infeasibility or {}).get("reason") != "solver_timeout"
-    assert timeouts >= 5
+    assert timeouts >= 1 and unproven >= 3, (timeouts, unproven)
 
 
 def _problem(cat, learner, mapper):
