@@ -49,6 +49,7 @@ class Candidates:
     eur: list[int]
     hint: list[int] = field(default_factory=list)
     bound: list[int | None] = field(default_factory=list)
+    windows: list[tuple[int, list[int]]] = field(default_factory=list)  # (m, teachers): m selected ⇒ one of them
 
     @property
     def indexes(self) -> list[int]:
@@ -137,6 +138,10 @@ def cut_by_caps_and_bound(problem: SelectionProblem, g: Graph, alive: list[bool]
                           hours10: list[int], eur: list[int]) -> Candidates:
     """Steps 3 and 4 of the module docstring (and the last relevance pass) on the ``alive`` modules of
     ``g``, the dominance cut done; ``weight``, ``hours10``, ``eur`` per module of ``g``."""
+    windows: list[tuple[int, list[int]]] = []
+    if problem.windows is not None:  # a hard deadline: modules with no window go, the others get constraints
+        from curriculum.planner.windows import window_constraints
+        alive, windows = window_constraints(g, alive, problem.windows)
     caps = [(int(problem.hours_cap * 10), hours10)] if problem.hours_cap is not None else []
     caps += [(int(problem.budget_cap), eur)] if problem.budget_cap is not None else []
     plans: list[list[int] | None] = []
@@ -153,13 +158,21 @@ def cut_by_caps_and_bound(problem: SelectionProblem, g: Graph, alive: list[bool]
         # a set and its supersets, so removing a redundant module from an allowed plan leaves an allowed plan
         # and some optimum is still minimal (what :meth:`Graph.upward` assumes)
         within = [(w, plan) for w, plan in within if not _refused(g, plan, problem.forbidden)]
+    if windows:  # the bound holds only for a plan that meets the windows too
+        within = [(w, plan) for w, plan in within if _meets(plan, windows)]
     limit = within[0][0] if within else None
     alive = [ok and bound[m] is not None for m, ok in enumerate(alive)]
     if limit is not None:
         up = g.upward(alive, weight)
         alive = [ok and up[m] is not None and bound[m] + up[m] <= limit for m, ok in enumerate(alive)]
     alive = g.relevant(alive)
-    return Candidates(g, alive, weight, hours10, eur, within[0][1] if within else [], bound)
+    return Candidates(g, alive, weight, hours10, eur, within[0][1] if within else [], bound, windows)
+
+
+def _meets(plan: list[int], windows: list[tuple[int, list[int]]]) -> bool:
+    """True when ``plan`` holds one of the teachers of each window constraint of its modules."""
+    chosen = set(plan)
+    return all(not chosen.isdisjoint(teachers) for m, teachers in windows if m in chosen)
 
 
 def _refused(g: Graph, plan: list[int], forbidden: tuple[frozenset[str], ...]) -> bool:

@@ -50,8 +50,8 @@ MAX_CUT_ROUNDS = 8  # solves of the covering model before the rounds model takes
 class Covering:
     """How a covering solve ended: ``status`` a CP-SAT status (``OPTIMAL``: the selection ``chosen`` is proven
     best; ``FEASIBLE``: a plan found, not proven; ``INFEASIBLE``: proven none; ``UNKNOWN``: nothing found
-    within the limits; ``None``: :data:`MAX_CUT_ROUNDS` reached without a plan, the rounds model should go on
-    with ``time_left``), ``chosen`` module indexes of the graph, ``deterministic`` CP-SAT time spent and ``cuts``
+    within the limits; ``None``: :data:`MAX_CUT_ROUNDS` reached before a proof, the rounds model should go on
+    with ``time_left``, ``chosen`` then the preference tier's plan if one was found), ``chosen`` module indexes of the graph, ``deterministic`` CP-SAT time spent and ``cuts``
     the cycle cuts added (one per stuck group)."""
 
     status: int | None
@@ -89,6 +89,9 @@ def solve_covering(problem: SelectionProblem, c: Candidates, time_limit: float) 
                 model.add(sum(firsts) >= x[m])
             else:
                 model.add(x[m] == 0)
+    for m, teachers in c.windows:  # a hard deadline: a teacher of each need that can end before m starts
+        if alive[m]:
+            model.add(sum(x[t] for t in teachers if alive[t]) >= x[m])
     for refused in problem.forbidden:
         at = [g.position.get(i, -1) for i in refused]
         if all(p >= 0 and alive[p] for p in at):
@@ -136,10 +139,10 @@ def solve_covering(problem: SelectionProblem, c: Candidates, time_limit: float) 
                 suppliers = [t for t in outside if alive[t]]
                 model.add(sum(x[m] for m in group) <= len(group) - 1 + sum(x[t] for t in suppliers))
                 cuts.append((group, suppliers))
-            if spent >= time_limit or rounds >= MAX_CUT_ROUNDS:
-                if plan:  # the previous tier's plan stands
-                    return _ended(plan, spent, time_limit, cuts, wall_hit)
-                return Covering(None, [], spent, max(time_limit - spent, 0.0), cuts, wall_hit)
+            if spent >= time_limit:
+                return _ended(plan, spent, time_limit, cuts, wall_hit)  # the previous tier's plan, if any
+            if rounds >= MAX_CUT_ROUNDS:  # the rounds model takes over (both tiers), from the plan found if any
+                return Covering(None, plan, spent, max(time_limit - spent, 0.0), cuts, wall_hit)
         if n + 1 < len(tiers):  # the preference tier stays at the plan's value
             weight = {v.index: w for v, w in tier}
             model.add(objective <= sum(weight.get(x[m].index, 0) for m in plan))

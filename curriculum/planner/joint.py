@@ -11,7 +11,10 @@ cutting, a module only replaces another of the same sessions (dominance by timin
 course with a session in time is never lost to a cheaper copy without one.
 
 Modules that cannot end by the deadline even alone (earliest session ends after it; a study block from the
-start that ends after it) are left out of the first solves. When no plan meets the deadline, the plan kept
+start that ends after it) are left out of the first solves, and those solves keep the time windows of
+:mod:`curriculum.planner.windows` (a teacher of each prerequisite that can end before the module's last
+possible start), so the selections refused for want of a calendar are the rarer ones (sessions overlapping
+each other). Those solves compare modules by timing class only (dominance within the same sessions). When no plan meets the deadline, the plan kept
 is the best selection without that limit, dated as early as it can be (:func:`plan_calendar` with a soft
 deadline): its end and its hours are the numbers the path reports, and a relaxation that moves the deadline
 there finds the same plan.
@@ -27,6 +30,7 @@ from curriculum.planner.candidates import candidate_modules
 from curriculum.planner.eligibility import EligibilityMap
 from curriculum.planner.schedule import ScheduledStep
 from curriculum.planner.select import INFEASIBLE, SelectionProblem, SelectionResult, solve_selection
+from curriculum.planner.windows import Windows
 
 MAX_CALENDAR_CUTS = 8
 """Selections refused for want of a calendar before the plan falls back to the best one, dated late."""
@@ -80,7 +84,11 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
     many selections may be refused for want of a calendar (0: the best selection, dated as early as it can be).
     """
     late = too_late(problem, elig, learner)
-    first = dataclasses.replace(problem, excluded=problem.excluded | late)
+    relevant = problem.shared.relevant(problem.gaps, problem.certification_gaps, problem.held, problem.pins) \
+        if problem.shared is not None else problem.modules
+    timing = timing_classes(relevant, elig, learner)  # with windows, a module only replaces one of its sessions
+    windows = Windows(learner, lambda mid: elig[mid] if elig.is_ok(mid) else None)
+    first = dataclasses.replace(problem, excluded=problem.excluded | late, timing=timing, windows=windows)
     whole: SelectionResult | None = None  # ``problem``'s own optimum: the plan kept when none keeps the deadline
     cands = candidate_modules(first)
     if not late or cands.hint:  # ``first`` has a plan within the caps: solve it
@@ -93,7 +101,6 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
     cuts = 0
     if result.found:
         refused: list[frozenset[str]] = []
-        timing = None
         while True:
             planned = plan_calendar([modules[i] for i in result.order], held, elig, learner, hard_deadline=True)
             if planned is not None:
@@ -102,9 +109,7 @@ def select_and_date(problem: SelectionProblem, modules: dict[str, Module], learn
                 break
             cuts += 1
             refused.append(frozenset(result.order))
-            timing = timing or timing_classes(problem.modules, elig, learner)
-            again = solve_selection(dataclasses.replace(first, forbidden=problem.forbidden + tuple(refused),
-                                                                timing=timing), time_limit)
+            again = solve_selection(dataclasses.replace(first, forbidden=problem.forbidden + tuple(refused)), time_limit)
             if not again.found:
                 break
             result = again

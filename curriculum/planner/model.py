@@ -114,6 +114,9 @@ def build_model(problem: SelectionProblem, c: Candidates) -> tuple[cp_model.CpMo
             model.add(r[m] >= available[key] + 1).only_enforce_if(x[m])
             model.add(first[key] >= x[m])
 
+    for m, teachers in c.windows:  # a hard deadline: a teacher of each need that can end before m starts
+        if alive[m]:
+            model.add(sum(x[t] for t in teachers if alive[t]) >= x[m])
     for refused in problem.forbidden:  # a no-good cut: not this set again, nor any set holding it
         at = [g.position.get(i, -1) for i in refused]
         if all(p >= 0 and alive[p] for p in at):

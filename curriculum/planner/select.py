@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from curriculum.planner.candidates import Candidates
     from curriculum.planner.eligibility import EligibilityMap
     from curriculum.planner.shared import SharedModules
+    from curriculum.planner.windows import Windows
 
 W_NONPREFERRED = 10**6  # preference tier, per tenth of an hour outside the preferred modalities
 W_OTHER_LANGUAGE = 1  # preference tier, per tenth of an hour taught in another language
@@ -88,6 +89,7 @@ class SelectionProblem:
     excluded: frozenset[str] = frozenset()  # module ids no selection may hold
     forbidden: tuple[frozenset[str], ...] = ()  # module sets already seen (no-good cuts): each is refused
     timing: dict[str, int] | None = None  # module id → timing class: a module only replaces one of its class
+    windows: Windows | None = None  # a hard deadline's time windows (:mod:`curriculum.planner.windows`)
 
 
 @dataclass

@@ -123,7 +123,7 @@ def test_shared_selections_as_plain_ones(dense_workspace, monkeypatch):
                                      distance_km={i: p.eligibility[i].distance_km or 0.0 for i in p.modules},
                                      hours_cap=p.hours_cap, budget_cap=p.budget_cap, objective=p.objective,
                                      language=p.language, pins=p.pins, excluded=p.excluded, forbidden=p.forbidden,
-                                     timing=p.timing)
+                                     timing=p.timing, windows=p.windows)
             shared, own = candidate_modules(p), candidate_modules(plain)
             assert by_id(shared) == by_id(own)
             assert model_text(p, shared) == model_text(plain, own)
